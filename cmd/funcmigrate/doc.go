@@ -1,0 +1,40 @@
+// Funcmigrate moves Azure Functions .NET apps from the in-process model to
+// the isolated worker model, and shows every change as a patch.
+//
+// Usage:
+//
+//	funcmigrate diff [flags] PATH...    print the migration as a unified diff; writes nothing
+//	funcmigrate apply [flags] PATH...   write the migration in place, one project at a time
+//	funcmigrate version
+//
+// PATH is a function app folder, a .csproj, a .sln or a repository root:
+// every in-process function app below it is migrated. bin/, obj/ and
+// dot-folders are not searched. Already-isolated and Logic Apps projects are
+// skipped with a reason.
+//
+// Flags of diff and apply:
+//
+//	--target-framework net10.0|net8.0|net9.0|net48   (default net10.0)
+//	--format text|json        findings as text or JSON lines (default text)
+//	--no-todo-comments        do not mark code left in place with TODO(funcmigrate) comments
+//	--host-builder            generate Program.cs with new HostBuilder() instead of FunctionsApplication
+//
+// diff only:
+//
+//	--check      exit 1 when changes are pending
+//	-o FILE      write the patch to FILE instead of standard output
+//
+// apply only:
+//
+//	--allow-dirty   write even when git reports uncommitted changes in the files to be written
+//
+// The patch paths are relative to the top of the git work tree that holds
+// the current folder (or to the current folder outside git), so
+// `git apply` run there takes the patch as it is.
+//
+// Findings (what the tool could not migrate safely) go to standard error
+// when the patch goes to standard output, otherwise to standard output.
+//
+// Exit codes: 0 nothing to do or everything migrated; 1 changes pending
+// (--check) or findings that need a person; 2 usage, input or I/O error.
+package main

@@ -1,0 +1,167 @@
+// Package cs wraps the tree-sitter C# grammar (v0.23.5, pinned): parsing,
+// syntax-error ranges, and the small text helpers rules need to produce byte
+// edits that keep a file's own line endings and indentation.
+package cs
+
+import (
+	"bytes"
+	"fmt"
+	"sort"
+	"sync"
+
+	sitter "github.com/tree-sitter/go-tree-sitter"
+	csharp "github.com/tree-sitter/tree-sitter-c-sharp/bindings/go"
+)
+
+var language = sitter.NewLanguage(csharp.Language())
+
+// Parsers are not safe for concurrent use; a pool gives each goroutine its own.
+var parsers = sync.Pool{New: func() any {
+	p := sitter.NewParser()
+	if err := p.SetLanguage(language); err != nil {
+		panic(fmt.Sprintf("cs: C# grammar rejected by the runtime: %v", err))
+	}
+	return p
+}}
+
+// A File is a parsed C# source file. Close it when done: tree-sitter trees
+// live in C memory and have no finalizers.
+type File struct {
+	Path string
+	Src  []byte
+	Tree *sitter.Tree
+	Root *sitter.Node
+	EOL  string // dominant line ending: "\r\n" or "\n"
+
+	lineStarts []int
+}
+
+// Parse parses src. It never fails on syntax errors: those are part of the
+// tree (see Errors). It fails only if tree-sitter gives up (e.g. cancelled).
+func Parse(path string, src []byte) (*File, error) {
+	p := parsers.Get().(*sitter.Parser)
+	defer parsers.Put(p)
+	tree := p.Parse(src, nil)
+	if tree == nil {
+		return nil, fmt.Errorf("%s: the C# parser returned no tree", path)
+	}
+	return &File{Path: path, Src: src, Tree: tree, Root: tree.RootNode(), EOL: DetectEOL(src)}, nil
+}
+
+// Close releases the tree.
+func (f *File) Close() {
+	if f.Tree != nil {
+		f.Tree.Close()
+		f.Tree = nil
+		f.Root = nil
+	}
+}
+
+// DetectEOL returns "\r\n" when most line endings in src are CRLF.
+func DetectEOL(src []byte) string {
+	lf := bytes.Count(src, []byte("\n"))
+	crlf := bytes.Count(src, []byte("\r\n"))
+	if crlf > 0 && crlf*2 >= lf {
+		return "\r\n"
+	}
+	return "\n"
+}
+
+// Text returns the source text of n.
+func (f *File) Text(n *sitter.Node) string { return string(f.Src[n.StartByte():n.EndByte()]) }
+
+// ErrorRange is a byte range covered by an ERROR or MISSING node.
+type ErrorRange struct{ Start, End int }
+
+// Errors returns the ranges of syntax errors in the tree, outermost only.
+func (f *File) Errors() []ErrorRange {
+	if !f.Root.HasError() {
+		return nil
+	}
+	var out []ErrorRange
+	var walk func(n *sitter.Node)
+	walk = func(n *sitter.Node) {
+		if n.IsError() || n.IsMissing() {
+			out = append(out, ErrorRange{int(n.StartByte()), int(n.EndByte())})
+			return
+		}
+		if !n.HasError() {
+			return
+		}
+		found := false
+		for i := uint(0); i < n.ChildCount(); i++ {
+			c := n.Child(i)
+			if c.HasError() || c.IsMissing() {
+				found = true
+				walk(c)
+			}
+		}
+		if !found { // a hidden error: the node has an error but no error child
+			out = append(out, ErrorRange{int(n.StartByte()), int(n.EndByte())})
+		}
+	}
+	walk(f.Root)
+	return out
+}
+
+// Line returns the 1-based line number of a byte offset.
+func (f *File) Line(off int) int { return LineOf(f.lines(), off) }
+
+func (f *File) lines() []int {
+	if f.lineStarts == nil {
+		f.lineStarts = LineStarts(f.Src)
+	}
+	return f.lineStarts
+}
+
+// LineStarts returns the offset at which each line of src starts.
+func LineStarts(src []byte) []int {
+	starts := []int{0}
+	for i, b := range src {
+		if b == '\n' {
+			starts = append(starts, i+1)
+		}
+	}
+	return starts
+}
+
+// LineOf returns the 1-based line containing off, given LineStarts.
+func LineOf(starts []int, off int) int {
+	return sort.Search(len(starts), func(i int) bool { return starts[i] > off })
+}
+
+// LineStart returns the offset of the start of the line containing off.
+func LineStart(src []byte, off int) int {
+	i := bytes.LastIndexByte(src[:off], '\n')
+	return i + 1
+}
+
+// LineEnd returns the offset just past the line ending of the line
+// containing off (or len(src) on the last line).
+func LineEnd(src []byte, off int) int {
+	i := bytes.IndexByte(src[off:], '\n')
+	if i < 0 {
+		return len(src)
+	}
+	return off + i + 1
+}
+
+// Indent returns the leading spaces and tabs of the line containing off.
+func Indent(src []byte, off int) string {
+	s := LineStart(src, off)
+	e := s
+	for e < len(src) && (src[e] == ' ' || src[e] == '\t') {
+		e++
+	}
+	return string(src[s:e])
+}
+
+// OnlyWhitespaceBefore reports whether nothing but indentation precedes off on its line.
+func OnlyWhitespaceBefore(src []byte, off int) bool {
+	for i := off - 1; i >= 0 && src[i] != '\n'; i-- {
+		if src[i] != ' ' && src[i] != '\t' {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,202 @@
+package rewrite
+
+import (
+	"bytes"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/funcmigrate/funcmigrate/rewrite/cs"
+	"github.com/funcmigrate/funcmigrate/rewrite/edit"
+	"github.com/funcmigrate/funcmigrate/rewrite/report"
+)
+
+// commentStyle says how a TODO marker is written in a kind of file.
+type commentStyle struct{ open, close string }
+
+var (
+	csharpComment = commentStyle{"// ", ""}
+	xmlComment    = commentStyle{"<!-- ", " -->"}
+)
+
+// markerText is the TODO marker for a finding, without indentation or EOL.
+func (c commentStyle) markerText(f report.Finding) string {
+	body := "TODO(funcmigrate): " + f.Rule + " " + oneLine(f.Action)
+	if c.close != "" { // "--" may not appear inside an XML comment
+		for strings.Contains(body, "--") {
+			body = strings.ReplaceAll(body, "--", "- -")
+		}
+	}
+	return c.open + body + c.close
+}
+
+func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+// fileMerge is one file's baseline, the fixes proposed for it and the
+// findings about it.
+type fileMerge struct {
+	path     string // display path
+	src      []byte
+	fixes    []Fix
+	findings []report.Finding
+	style    *commentStyle // nil: the format has no comments (JSON)
+	markers  bool
+	// errors are syntax-error ranges already in src: no edit may touch them.
+	errors []cs.ErrorRange
+	// valid reports whether out is acceptable compared with src.
+	valid func(out []byte) error
+}
+
+// merge applies fixes in order, dropping whole any fix that overlaps an
+// earlier one or touches a syntax-error range, adds TODO markers, validates
+// the result (dropping the fixes that break it), and fills each finding's
+// Path and Line in the new content.
+func (m *fileMerge) merge() ([]byte, []report.Finding, error) {
+	var accepted []edit.Edit
+	var kept []Fix
+	findings := append([]report.Finding(nil), m.findings...)
+	for _, fx := range m.fixes {
+		if er, ok := m.touchesError(fx.Edits); ok {
+			findings = append(findings, report.Finding{Rule: fx.Rule, Offset: fx.Edits[0].Start, Marker: true,
+				Message: fmt.Sprintf("not migrated: %s would edit code next to a syntax error (line %d)", fx.Message, lineOf(m.src, er.Start)),
+				Action:  "fix the syntax error and run funcmigrate again", Ref: "MAPPING.md §9"})
+			continue
+		}
+		if _, err := edit.Validate(len(m.src), append(append([]edit.Edit(nil), accepted...), fx.Edits...)); err != nil {
+			findings = append(findings, report.Finding{Rule: fx.Rule, Offset: fx.Edits[0].Start, Marker: true,
+				Message: fmt.Sprintf("not migrated: %s conflicts with another change here (%v)", fx.Message, err),
+				Action:  "migrate this by hand", Ref: "MAPPING.md §9"})
+			continue
+		}
+		accepted = append(accepted, fx.Edits...)
+		kept = append(kept, fx)
+	}
+
+	out, err := edit.Apply(m.src, accepted)
+	if err != nil {
+		return nil, nil, fmt.Errorf("%s: %v", m.path, err)
+	}
+	if m.valid != nil {
+		if verr := m.valid(out); verr != nil {
+			// Find the fixes that break the file on their own and drop them.
+			accepted = accepted[:0]
+			var good []Fix
+			for _, fx := range kept {
+				alone, _ := edit.Apply(m.src, fx.Edits)
+				if m.valid(alone) != nil {
+					findings = append(findings, report.Finding{Rule: fx.Rule, Offset: fx.Edits[0].Start, Marker: true,
+						Message: "not migrated: " + fx.Message + " would leave a syntax error",
+						Action:  "migrate this by hand", Ref: "MAPPING.md §9"})
+					continue
+				}
+				good = append(good, fx)
+				accepted = append(accepted, fx.Edits...)
+			}
+			out, _ = edit.Apply(m.src, accepted)
+			if m.valid(out) != nil { // fixes that only break together: keep none
+				for _, fx := range good {
+					findings = append(findings, report.Finding{Rule: fx.Rule, Offset: fx.Edits[0].Start, Marker: true,
+						Message: "not migrated: " + fx.Message + " would leave a syntax error together with other changes",
+						Action:  "migrate this by hand", Ref: "MAPPING.md §9"})
+				}
+				accepted = nil
+				out = m.src
+			}
+		}
+	}
+
+	// TODO markers go above the line they concern, once.
+	if m.style != nil && m.markers {
+		seen := map[string]bool{}
+		var marks []edit.Edit
+		ordered := append([]report.Finding(nil), findings...)
+		sort.SliceStable(ordered, func(i, j int) bool { return ordered[i].Offset < ordered[j].Offset })
+		for _, f := range ordered {
+			if !f.Marker {
+				continue
+			}
+			ls := cs.LineStart(m.src, min(f.Offset, len(m.src)))
+			text := m.style.markerText(f)
+			key := fmt.Sprint(ls, text)
+			if seen[key] || m.markedAbove(ls, text) {
+				continue
+			}
+			seen[key] = true
+			mk := edit.Edit{Start: ls, End: ls, New: cs.Indent(m.src, ls) + text + cs.DetectEOL(m.src)}
+			if _, err := edit.Validate(len(m.src), append(append([]edit.Edit(nil), accepted...), append(marks, mk)...)); err != nil {
+				continue
+			}
+			marks = append(marks, mk)
+		}
+		if len(marks) > 0 {
+			accepted = append(accepted, marks...)
+			out, err = edit.Apply(m.src, accepted)
+			if err != nil {
+				return nil, nil, fmt.Errorf("%s: %v", m.path, err)
+			}
+		}
+	}
+
+	sorted, _ := edit.Validate(len(m.src), append([]edit.Edit(nil), accepted...))
+	starts := cs.LineStarts(out)
+	for i := range findings {
+		findings[i].Path = m.path
+		findings[i].Line = cs.LineOf(starts, newOffset(sorted, findings[i].Offset))
+	}
+	return out, findings, nil
+}
+
+// markedAbove reports whether the line before lineStart already is text:
+// the marker from an earlier run.
+func (m *fileMerge) markedAbove(lineStart int, text string) bool {
+	if lineStart == 0 {
+		return false
+	}
+	prev := cs.LineStart(m.src, lineStart-1)
+	return strings.TrimSpace(string(m.src[prev:lineStart])) == text
+}
+
+func (m *fileMerge) touchesError(edits []edit.Edit) (cs.ErrorRange, bool) {
+	for _, e := range edits {
+		for _, r := range m.errors {
+			if e.Start <= r.End && r.Start <= e.End {
+				return r, true
+			}
+		}
+	}
+	return cs.ErrorRange{}, false
+}
+
+// newOffset maps an offset in the original content to the new content.
+func newOffset(sorted []edit.Edit, off int) int {
+	shift := 0
+	for _, e := range sorted {
+		if e.Start > off {
+			break
+		}
+		if e.Start == e.End || e.End <= off {
+			shift += len(e.New) - (e.End - e.Start)
+			continue
+		}
+		return e.Start + shift // off lies inside a replaced range
+	}
+	return off + shift
+}
+
+func lineOf(src []byte, off int) int { return bytes.Count(src[:min(off, len(src))], []byte("\n")) + 1 }
+
+// csharpValidator accepts new content that has no more syntax errors than
+// the original had.
+func csharpValidator(path string, orig []cs.ErrorRange) func([]byte) error {
+	return func(out []byte) error {
+		f, err := cs.Parse(path, out)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if n := len(f.Errors()); n > len(orig) {
+			return fmt.Errorf("%s: the change introduces a syntax error", path)
+		}
+		return nil
+	}
+}

@@ -1,0 +1,397 @@
+package rewrite
+
+import (
+	"bytes"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/funcmigrate/funcmigrate/csproj"
+	"github.com/funcmigrate/funcmigrate/rewrite/cs"
+	"github.com/funcmigrate/funcmigrate/rewrite/edit"
+	"github.com/funcmigrate/funcmigrate/rewrite/report"
+	"github.com/funcmigrate/funcmigrate/settings"
+	"github.com/funcmigrate/funcmigrate/templates"
+)
+
+// TargetFrameworks are the frameworks --target-framework accepts.
+var TargetFrameworks = []string{"net10.0", "net8.0", "net9.0", "net48"}
+
+// Options control a migration.
+type Options struct {
+	TargetFramework string // one of TargetFrameworks; "" means net10.0
+	TODOComments    bool   // mark code left in place with TODO(funcmigrate) comments
+	HostBuilder     bool   // generate Program.cs in the HostBuilder shape instead of FunctionsApplication
+	Base            string // absolute folder that display paths are relative to
+	Rules           []*Rule
+}
+
+// A FileChange is one file's old and new content.
+type FileChange struct {
+	Path     string // display path: slash-separated, relative to Options.Base
+	Abs      string
+	Old, New []byte
+	Created  bool
+	Deleted  bool
+	Mode     fs.FileMode
+}
+
+// A Result is what migrating one project produced.
+type Result struct {
+	Project  *Project
+	Changes  []FileChange // sorted by Path
+	Findings []report.Finding
+}
+
+// Rule ids of the project-level steps, used in findings and markers.
+const (
+	ruleProgram = "program-cs"
+	ruleSource  = "cs-source"
+	ruleDeploy  = "deploy-settings"
+)
+
+// Migrate computes the migration of one project. It reads files but never
+// writes them.
+func Migrate(p *Project, opt Options) (*Result, error) {
+	if opt.TargetFramework == "" {
+		opt.TargetFramework = "net10.0"
+	}
+	res := &Result{Project: p}
+	display := func(abs string) string {
+		if opt.Base != "" {
+			if rel, err := filepath.Rel(opt.Base, abs); err == nil {
+				return filepath.ToSlash(rel)
+			}
+		}
+		return filepath.ToSlash(abs)
+	}
+	projDisplay := display(p.File)
+	addFindings := func(fs []report.Finding) {
+		for _, f := range fs {
+			f.Project = projDisplay
+			res.Findings = append(res.Findings, f)
+		}
+	}
+
+	projSrc, err := readFile(p.File)
+	if err != nil {
+		return nil, err
+	}
+	projDoc, err := csproj.Parse(p.File, projSrc)
+	if err != nil {
+		return nil, err
+	}
+	var centralSrc []byte
+	var centralDoc *csproj.Doc
+	if p.CentralProps != "" {
+		if centralSrc, err = readFile(p.CentralProps); err != nil {
+			return nil, err
+		}
+		if centralDoc, err = csproj.Parse(p.CentralProps, centralSrc); err != nil {
+			return nil, err
+		}
+	}
+
+	facts := &Facts{TargetFramework: opt.TargetFramework, NetFramework: strings.HasPrefix(opt.TargetFramework, "net4")}
+
+	// Load and analyze every source first: rules need project-wide facts
+	// (is this an HTTP app?) before they run.
+	type source struct {
+		abs   string
+		file  *cs.File
+		model *cs.Model
+	}
+	var sources []source
+	defer func() {
+		for _, s := range sources {
+			s.file.Close()
+		}
+	}()
+	hasEntryPoint := ""
+	for _, abs := range p.Sources {
+		src, err := readFile(abs)
+		if err != nil {
+			addFindings([]report.Finding{{Rule: ruleSource, Path: display(abs), Message: err.Error(), Action: "migrate this file by hand", Ref: "MAPPING.md §9"}})
+			continue
+		}
+		if why := textProblem(src); why != "" {
+			addFindings([]report.Finding{{Rule: ruleSource, Path: display(abs), Message: display(abs) + " " + why, Action: "convert it to UTF-8 and run funcmigrate again", Ref: "MAPPING.md §9"}})
+			continue
+		}
+		f, err := cs.Parse(display(abs), src)
+		if err != nil {
+			return nil, err
+		}
+		m := cs.Analyze(f)
+		sources = append(sources, source{abs, f, m})
+		for _, a := range m.Attributes {
+			if a.Name == "HttpTrigger" && a.Param != nil {
+				facts.HTTP = true
+			}
+		}
+		if isEntryPoint(src) {
+			hasEntryPoint = abs
+		}
+	}
+
+	var needs []string
+	for _, s := range sources {
+		out, fs, need, err := migrateFile(s.file, s.model, facts, opt)
+		if err != nil {
+			return nil, err
+		}
+		needs = append(needs, need...)
+		addFindings(fs)
+		res.addChange(s.abs, display(s.abs), s.file.Src, out)
+	}
+	for _, o := range p.Outside {
+		addFindings([]report.Finding{{Rule: ruleSource, Path: display(o),
+			Message: "the project compiles " + display(o) + " from outside its folder; it was not edited",
+			Action:  "migrate the linked file by hand, or run funcmigrate on a folder that contains it", Ref: "MAPPING.md §8 item 4"}})
+	}
+
+	// Project file and central package versions.
+	cres, err := csproj.Migrate(projDoc, centralDoc, csproj.Options{
+		TargetFramework: opt.TargetFramework, HTTP: facts.HTTP, NeedPackages: dedupe(needs),
+	})
+	if err != nil {
+		return nil, err
+	}
+	if err := res.mergeXML(p.File, display(p.File), projSrc, cres.Project, cres.ProjectFindings, opt, addFindings); err != nil {
+		return nil, err
+	}
+	if centralDoc != nil {
+		if err := res.mergeXML(p.CentralProps, display(p.CentralProps), centralSrc, cres.Central, cres.CentralFindings, opt, addFindings); err != nil {
+			return nil, err
+		}
+	}
+
+	// Settings files.
+	for _, sf := range []struct {
+		abs     string
+		migrate func(string, []byte) ([]edit.Edit, []report.Finding, error)
+	}{{p.LocalSettings, settings.MigrateLocalSettings}, {p.HostJSON, settings.MigrateHostJSON}} {
+		if sf.abs == "" {
+			continue
+		}
+		src, err := readFile(sf.abs)
+		if err != nil {
+			return nil, err
+		}
+		edits, fs, err := sf.migrate(display(sf.abs), src)
+		if err != nil {
+			return nil, err
+		}
+		var fixes []Fix
+		if len(edits) > 0 {
+			fixes = []Fix{{Rule: "settings", Message: "update " + filepath.Base(sf.abs), Edits: edits}}
+		}
+		fm := &fileMerge{path: display(sf.abs), src: src, fixes: fixes, findings: fs}
+		out, fs, err := fm.merge()
+		if err != nil {
+			return nil, err
+		}
+		addFindings(fs)
+		res.addChange(sf.abs, display(sf.abs), src, out)
+	}
+	if p.LocalSettings == "" {
+		addFindings([]report.Finding{{Rule: "settings-worker-runtime", Path: display(filepath.Join(p.Dir, "local.settings.json")),
+			Message: "no local.settings.json next to the project (it is often git-ignored)",
+			Action:  `set "FUNCTIONS_WORKER_RUNTIME": "dotnet-isolated" in every local.settings.json and sample settings file`, Ref: "MAPPING.md §6.1"}})
+	}
+
+	// Program.cs, the isolated entry point.
+	if err := res.addProgram(p, projDoc, facts, opt, hasEntryPoint, display, addFindings); err != nil {
+		return nil, err
+	}
+	addFindings([]report.Finding{{Rule: ruleDeploy, Path: projDisplay,
+		Message: "the app in Azure still runs the in-process host until its settings change together with this code",
+		Action: "set FUNCTIONS_WORKER_RUNTIME=dotnet-isolated (not as a slot setting), remove FUNCTIONS_INPROC_NET8_ENABLED and set the .NET stack to " +
+			strings.TrimPrefix(opt.TargetFramework, "net") + " isolated on a staging slot, deploy there, verify, then swap",
+		Ref: "MAPPING.md §6.3", URL: "https://learn.microsoft.com/azure/azure-functions/migrate-dotnet-to-isolated-model"}})
+
+	sort.Slice(res.Changes, func(i, j int) bool { return res.Changes[i].Path < res.Changes[j].Path })
+	sort.SliceStable(res.Findings, func(i, j int) bool {
+		a, b := res.Findings[i], res.Findings[j]
+		if a.Path != b.Path {
+			return a.Path < b.Path
+		}
+		return a.Line < b.Line
+	})
+	return res, nil
+}
+
+// migrateFile runs the C# rules over one file and merges their fixes.
+func migrateFile(f *cs.File, m *cs.Model, facts *Facts, opt Options) (out []byte, findings []report.Finding, needs []string, err error) {
+	var fixes []Fix
+	for _, r := range opt.Rules {
+		pass := &Pass{Rule: r, File: f, Model: m, Facts: facts}
+		r.Run(pass)
+		fixes = append(fixes, pass.fixes...)
+		findings = append(findings, pass.findings...)
+		needs = append(needs, pass.needs...)
+	}
+	errs := f.Errors()
+	if len(errs) > 0 {
+		findings = append(findings, report.Finding{Rule: ruleSource, Offset: errs[0].Start,
+			Message: fmt.Sprintf("the file has %d syntax error(s); code next to them was not migrated", len(errs)),
+			Action:  "fix the syntax error and run funcmigrate again", Ref: "MAPPING.md §9"})
+	}
+	if len(fixes) == 0 && !(opt.TODOComments && anyMarker(findings)) {
+		return f.Src, withPathLines(findings, f), needs, nil
+	}
+	fm := &fileMerge{path: f.Path, src: f.Src, fixes: fixes, findings: findings,
+		style: &csharpComment, markers: opt.TODOComments, errors: errs,
+		valid: csharpValidator(f.Path, errs)}
+	out, findings, err = fm.merge()
+	return out, findings, needs, err
+}
+
+// MigrateSource migrates one C# file on its own, as Migrate does for each
+// file of a project; facts stand in for what the project would tell.
+func MigrateSource(path string, src []byte, facts Facts, opt Options) ([]byte, []report.Finding, error) {
+	f, err := cs.Parse(path, src)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer f.Close()
+	out, fs, _, err := migrateFile(f, cs.Analyze(f), &facts, opt)
+	return out, fs, err
+}
+
+func anyMarker(fs []report.Finding) bool {
+	for _, f := range fs {
+		if f.Marker {
+			return true
+		}
+	}
+	return false
+}
+
+// withPathLines fills Path and Line for findings of an unchanged file.
+func withPathLines(fs []report.Finding, f *cs.File) []report.Finding {
+	for i := range fs {
+		fs[i].Path = f.Path
+		fs[i].Line = f.Line(fs[i].Offset)
+	}
+	return fs
+}
+
+func dedupe(ss []string) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, s := range ss {
+		if !seen[s] {
+			seen[s] = true
+			out = append(out, s)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+func (r *Result) addChange(abs, display string, old, new []byte) {
+	if bytes.Equal(old, new) {
+		return
+	}
+	mode := fs.FileMode(0o644)
+	if fi, err := os.Stat(abs); err == nil {
+		mode = fi.Mode().Perm()
+	}
+	r.Changes = append(r.Changes, FileChange{Path: display, Abs: abs, Old: old, New: new, Mode: mode})
+}
+
+// mergeXML applies project-file edits with markers and re-parses the result.
+func (r *Result) mergeXML(abs, display string, src []byte, edits []edit.Edit, findings []report.Finding, opt Options, add func([]report.Finding)) error {
+	var fixes []Fix
+	if len(edits) > 0 {
+		fixes = []Fix{{Rule: "csproj", Message: "migrate " + filepath.Base(abs), Edits: edits}}
+	}
+	fm := &fileMerge{path: display, src: src, fixes: fixes, findings: findings, style: &xmlComment, markers: opt.TODOComments,
+		valid: func(out []byte) error { _, err := csproj.Parse(display, out); return err }}
+	out, fs, err := fm.merge()
+	if err != nil {
+		return err
+	}
+	add(fs)
+	r.addChange(abs, display, src, out)
+	return nil
+}
+
+// isEntryPoint reports whether a source file already holds the app's entry
+// point (a worker Program.cs from an earlier run, or a Main method).
+func isEntryPoint(src []byte) bool {
+	for _, marker := range []string{"ConfigureFunctionsWorkerDefaults", "ConfigureFunctionsWebApplication", "FunctionsApplication.CreateBuilder", "static void Main(", "static async Task Main(", "static int Main("} {
+		if bytes.Contains(src, []byte(marker)) {
+			return true
+		}
+	}
+	return false
+}
+
+func (r *Result) addProgram(p *Project, doc *csproj.Doc, facts *Facts, opt Options, entry string, display func(string) string, add func([]report.Finding)) error {
+	path := filepath.Join(p.Dir, "Program.cs")
+	if entry != "" {
+		src, _ := os.ReadFile(entry)
+		if !bytes.Contains(src, []byte("ConfigureFunctions")) && !bytes.Contains(src, []byte("FunctionsApplication")) {
+			add([]report.Finding{{Rule: ruleProgram, Path: display(entry),
+				Message: "the project already has an entry point, so no Program.cs was generated",
+				Action:  "make it build the worker host: FunctionsApplication.CreateBuilder(args), ConfigureFunctionsWebApplication (HTTP) and Build().Run()", Ref: "MAPPING.md §5.2"}})
+		}
+		return nil
+	}
+	if _, err := os.Lstat(path); err == nil {
+		add([]report.Finding{{Rule: ruleProgram, Path: display(path),
+			Message: "Program.cs exists but is not compiled by the project, so it was left alone",
+			Action:  "write the worker entry point by hand (MAPPING.md §5.2)", Ref: "MAPPING.md §5.2"}})
+		return nil
+	}
+	ns := ""
+	for _, name := range []string{"RootNamespace", "AssemblyName"} {
+		if v, ok := doc.Property(name); ok && strings.TrimSpace(v.Value) != "" && !strings.Contains(v.Value, "$(") {
+			ns = strings.TrimSpace(v.Value)
+			break
+		}
+	}
+	if ns == "" {
+		ns = strings.TrimSuffix(filepath.Base(p.File), filepath.Ext(p.File))
+	}
+	form := templates.FormApplicationBuilder
+	switch {
+	case facts.NetFramework:
+		form = templates.FormNetFramework
+	case opt.HostBuilder:
+		form = templates.FormHostBuilder
+	}
+	// The new file follows the project's majority style.
+	eol, bom := doc.EOL, false
+	crlf, boms := 0, 0
+	for _, s := range p.Sources {
+		if src, err := os.ReadFile(s); err == nil {
+			if cs.DetectEOL(src) == "\r\n" {
+				crlf++
+			}
+			if hasBOM(src) {
+				boms++
+			}
+		}
+	}
+	if n := len(p.Sources); n > 0 {
+		eol, bom = "\n", boms*2 > n
+		if crlf*2 > n {
+			eol = "\r\n"
+		}
+	}
+	out, err := templates.Program{Form: form, Namespace: ns, ASPNetCore: facts.HTTP && !facts.NetFramework, AppInsights: true, EOL: eol}.Render()
+	if err != nil {
+		return fmt.Errorf("%s: generating Program.cs: %v", p.File, err)
+	}
+	if bom {
+		out = append([]byte("\xef\xbb\xbf"), out...)
+	}
+	r.Changes = append(r.Changes, FileChange{Path: display(path), Abs: path, New: out, Created: true, Mode: 0o644})
+	return nil
+}

@@ -1,0 +1,177 @@
+package rules
+
+import (
+	"strings"
+
+	sitter "github.com/tree-sitter/go-tree-sitter"
+
+	"github.com/funcmigrate/funcmigrate/rewrite/cs"
+	"github.com/funcmigrate/funcmigrate/rewrite/edit"
+)
+
+// replace returns an edit that replaces n's text.
+func replace(n *sitter.Node, s string) edit.Edit {
+	return edit.Edit{Start: int(n.StartByte()), End: int(n.EndByte()), New: s}
+}
+
+// removeParam deletes parameter p from its list together with one separating
+// comma and the whitespace before the next item, so `(a, b, c)` loses `, b`.
+func removeParam(list *sitter.Node, p *sitter.Node) edit.Edit {
+	var params []*sitter.Node
+	for i := uint(0); i < list.NamedChildCount(); i++ {
+		if ch := list.NamedChild(i); ch.Kind() == "parameter" {
+			params = append(params, ch)
+		}
+	}
+	idx := -1
+	for i, q := range params {
+		if q.Id() == p.Id() {
+			idx = i
+		}
+	}
+	start, end := int(p.StartByte()), int(p.EndByte())
+	switch {
+	case len(params) == 1:
+		// `(x)` → `()`
+	case idx > 0:
+		start = int(params[idx-1].EndByte()) // drop ", x" after the previous item
+	default:
+		end = int(params[1].StartByte()) // first item: drop "x, "
+	}
+	return edit.Edit{Start: start, End: end}
+}
+
+// removeModifier deletes a modifier keyword and the whitespace after it.
+func removeModifier(src []byte, mod *sitter.Node) edit.Edit {
+	end := int(mod.EndByte())
+	for end < len(src) && (src[end] == ' ' || src[end] == '\t') {
+		end++
+	}
+	return edit.Edit{Start: int(mod.StartByte()), End: end}
+}
+
+// indentUnit guesses one level of indentation in src: a tab, or the
+// smallest non-zero run of leading spaces (4 when nothing is indented).
+func indentUnit(src []byte) string {
+	best := 0
+	for _, line := range strings.Split(string(src), "\n") {
+		if strings.HasPrefix(line, "\t") {
+			return "\t"
+		}
+		n := len(line) - len(strings.TrimLeft(line, " "))
+		if n > 0 && n < len(line) && (best == 0 || n < best) {
+			best = n
+		}
+	}
+	if best == 0 {
+		best = 4
+	}
+	return strings.Repeat(" ", best)
+}
+
+// insertFirstStatement returns an edit that puts stmt (no indentation, no
+// line ending) as the first statement of block, in the block's indentation.
+func insertFirstStatement(f *cs.File, block *sitter.Node, stmt string) edit.Edit {
+	open := int(block.StartByte())
+	if block.NamedChildCount() > 0 {
+		first := block.NamedChild(0)
+		at := int(first.StartByte())
+		if cs.OnlyWhitespaceBefore(f.Src, at) {
+			ls := cs.LineStart(f.Src, at)
+			return edit.Edit{Start: ls, End: ls, New: cs.Indent(f.Src, at) + stmt + f.EOL}
+		}
+		return edit.Edit{Start: at, End: at, New: stmt + " "}
+	}
+	closeAt := int(block.EndByte()) - 1
+	if cs.LineStart(f.Src, closeAt) != cs.LineStart(f.Src, open) && cs.OnlyWhitespaceBefore(f.Src, closeAt) {
+		ls := cs.LineStart(f.Src, closeAt)
+		return edit.Edit{Start: ls, End: ls, New: cs.Indent(f.Src, closeAt) + indentUnit(f.Src) + stmt + f.EOL}
+	}
+	return edit.Edit{Start: open + 1, End: open + 1, New: " " + stmt + " "}
+}
+
+// insertLastStatement returns an edit that puts stmt just before the block's
+// closing brace, indented like the block's statements.
+func insertLastStatement(f *cs.File, block *sitter.Node, stmt string) edit.Edit {
+	closeAt := int(block.EndByte()) - 1
+	indent := cs.Indent(f.Src, closeAt) + indentUnit(f.Src)
+	if n := block.NamedChildCount(); n > 0 {
+		last := block.NamedChild(n - 1)
+		if cs.OnlyWhitespaceBefore(f.Src, int(last.StartByte())) {
+			indent = cs.Indent(f.Src, int(last.StartByte()))
+		}
+	}
+	if cs.OnlyWhitespaceBefore(f.Src, closeAt) && cs.LineStart(f.Src, closeAt) != cs.LineStart(f.Src, int(block.StartByte())) {
+		ls := cs.LineStart(f.Src, closeAt)
+		return edit.Edit{Start: ls, End: ls, New: indent + stmt + f.EOL}
+	}
+	return edit.Edit{Start: closeAt, End: closeAt, New: stmt + " "}
+}
+
+// insertMethodAttribute returns an edit that adds attr (e.g.
+// `[QueueOutput("q")]`) on its own line just before the method's modifiers,
+// after any existing attribute lists.
+func insertMethodAttribute(f *cs.File, fn *cs.Function, attr string) edit.Edit {
+	at := int(fn.Node.EndByte())
+	for i := uint(0); i < fn.Node.NamedChildCount(); i++ {
+		ch := fn.Node.NamedChild(i)
+		if ch.Kind() != "attribute_list" {
+			at = int(ch.StartByte())
+			break
+		}
+	}
+	if cs.OnlyWhitespaceBefore(f.Src, at) {
+		ls := cs.LineStart(f.Src, at)
+		return edit.Edit{Start: ls, End: ls, New: cs.Indent(f.Src, at) + attr + f.EOL}
+	}
+	return edit.Edit{Start: at, End: at, New: attr + " "}
+}
+
+// isLastStatementExit reports whether block ends with return or throw, so
+// that nothing after it is reachable.
+func isLastStatementExit(block *sitter.Node) bool {
+	for i := int(block.NamedChildCount()) - 1; i >= 0; i-- {
+		ch := block.NamedChild(uint(i))
+		switch ch.Kind() {
+		case "comment":
+			continue
+		case "return_statement", "throw_statement":
+			return true
+		}
+		return false
+	}
+	return false
+}
+
+// pascal turns a parameter name into a property name: "outMsg" → "OutMsg".
+func pascal(s string) string {
+	s = strings.TrimPrefix(s, "@")
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+// simpleTypeName returns the last segment of a possibly qualified type name,
+// without generic arguments: "System.Net.Http.HttpRequestMessage" → "HttpRequestMessage".
+func simpleTypeName(t string) string {
+	if i := strings.IndexByte(t, '<'); i >= 0 {
+		t = t[:i]
+	}
+	if i := strings.LastIndexByte(t, '.'); i >= 0 {
+		t = t[i+1:]
+	}
+	return strings.TrimSuffix(strings.TrimSpace(t), "?")
+}
+
+// genericArg returns the text between the outermost < and > of a type.
+func genericArg(t string) string {
+	i, j := strings.IndexByte(t, '<'), strings.LastIndexByte(t, '>')
+	if i < 0 || j < i {
+		return ""
+	}
+	return strings.TrimSpace(t[i+1 : j])
+}
+
+// insertAt returns an insertion of s at off.
+func insertAt(off int, s string) edit.Edit { return edit.Edit{Start: off, End: off, New: s} }

@@ -1,0 +1,152 @@
+package rules
+
+import (
+	_ "embed"
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	sitter "github.com/tree-sitter/go-tree-sitter"
+
+	"github.com/funcmigrate/funcmigrate/rewrite"
+	"github.com/funcmigrate/funcmigrate/rewrite/cs"
+)
+
+//go:embed inprocess.json
+var inprocessJSON []byte
+
+type leftoverEntry struct {
+	Name   string `json:"name"`
+	Ref    string `json:"ref"`
+	Action string `json:"action"`
+}
+
+type leftoverTable struct {
+	Attributes []leftoverEntry `json:"attributes"`
+	Types      []leftoverEntry `json:"types"`
+	Extras     []string        `json:"extras"`
+}
+
+var leftovers = func() (t struct{ attrs, types map[string]leftoverEntry }) {
+	var raw leftoverTable
+	if err := json.Unmarshal(inprocessJSON, &raw); err != nil {
+		panic(fmt.Sprintf("rules: inprocess.json: %v", err))
+	}
+	t.attrs, t.types = map[string]leftoverEntry{}, map[string]leftoverEntry{}
+	for _, e := range raw.Attributes {
+		t.attrs[e.Name] = e
+	}
+	for _, e := range raw.Types {
+		t.types[e.Name] = e
+	}
+	return t
+}()
+
+// Leftover reports in-process attributes and types no rule migrated.
+var Leftover = &rewrite.Rule{
+	Name: "cs-inprocess-leftover",
+	Doc: `report in-process APIs this version does not migrate
+
+Nothing in-process may stay behind silently. Every use of an in-process
+attribute or type listed in inprocess.json (bindings other than HTTP, timer
+and queue, imperative binders, collectors, TraceWriter, Durable Functions and
+startup types, host-only attributes) gets a finding and a TODO marker at its
+line that says what to use instead. Names are matched only in files that
+import an in-process namespace or where they are written with one, so a
+class of your own that happens to share a name is left alone.`,
+	Ref: "MAPPING.md §8",
+	URL: "https://learn.microsoft.com/azure/azure-functions/migrate-dotnet-to-isolated-model",
+	Run: runLeftover,
+}
+
+// handledParamAttrs are attributes whose rules check their parameter's type
+// themselves, so the leftover rule does not report it twice.
+var handledParamAttrs = map[string]bool{"HttpTrigger": true, "TimerTrigger": true, "QueueTrigger": true, "Queue": true}
+
+func importsInProcess(m *cs.Model) bool {
+	for _, u := range m.Usings {
+		if inProcessNamespace(u.Name) {
+			return true
+		}
+	}
+	return false
+}
+
+func runLeftover(p *rewrite.Pass) {
+	f, m := p.File, p.Model
+	imports := importsInProcess(m)
+	reported := map[string]bool{} // one finding per name and line
+	report := func(off int, what string, e leftoverEntry) {
+		key := fmt.Sprint(f.Line(off), what)
+		if reported[key] {
+			return
+		}
+		reported[key] = true
+		p.Report(off, true, what+" is in-process only and is not migrated by this version", e.Action+" ("+e.Ref+")")
+	}
+	for _, a := range m.Attributes {
+		e, ok := leftovers.attrs[a.Name]
+		if !ok || !(imports || strings.HasPrefix(a.Qualifier, "Microsoft.Azure.WebJobs")) {
+			continue
+		}
+		if a.Name == "Table" && a.Param == nil && a.Func == nil {
+			continue // [Table] on a class is usually an ORM's, not a binding
+		}
+		report(int(a.Node.StartByte()), "["+a.Name+"]", e)
+	}
+	for _, id := range m.Idents {
+		name := f.Text(id)
+		e, ok := leftovers.types[name]
+		if !ok || !isTypeUse(id) {
+			continue
+		}
+		if !imports && !qualifiedWithWebJobs(f, id) {
+			continue
+		}
+		if inHandledParam(m, id) {
+			continue
+		}
+		report(int(id.StartByte()), name, e)
+	}
+}
+
+// isTypeUse reports whether identifier id names a type (or a static member
+// owner) rather than being a declared name or a member name.
+func isTypeUse(id *sitter.Node) bool {
+	par := id.Parent()
+	if par == nil {
+		return false
+	}
+	if n := par.ChildByFieldName("name"); n != nil && n.Id() == id.Id() {
+		switch par.Kind() {
+		case "qualified_name", "generic_name":
+			return true
+		}
+		return false // a declaration's or member's own name
+	}
+	return true
+}
+
+func qualifiedWithWebJobs(f *cs.File, id *sitter.Node) bool {
+	par := id.Parent()
+	return par != nil && par.Kind() == "qualified_name" && strings.HasPrefix(f.Text(par), "Microsoft.Azure.WebJobs")
+}
+
+func inHandledParam(m *cs.Model, id *sitter.Node) bool {
+	for _, fn := range m.Functions {
+		for _, prm := range fn.Params {
+			if id.StartByte() < prm.Node.StartByte() || id.EndByte() > prm.Node.EndByte() {
+				continue
+			}
+			if strings.Contains(prm.TypeText, "ExecutionContext") {
+				return true // cs-execution-context rewrites function parameters
+			}
+			for _, a := range prm.Attrs {
+				if handledParamAttrs[a.Name] {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}

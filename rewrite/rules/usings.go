@@ -1,0 +1,133 @@
+package rules
+
+import (
+	"strings"
+
+	"github.com/funcmigrate/funcmigrate/rewrite"
+	"github.com/funcmigrate/funcmigrate/rewrite/cs"
+	"github.com/funcmigrate/funcmigrate/rewrite/edit"
+)
+
+// workerNamespace is where the isolated Function, trigger and binding
+// attributes, FunctionContext and TimerInfo live (MAPPING.md §3.0 rule 1).
+const workerNamespace = "Microsoft.Azure.Functions.Worker"
+
+// Usings swaps the in-process using directives for the worker's.
+var Usings = &rewrite.Rule{
+	Name: "cs-usings",
+	Doc: `swap in-process using directives for Microsoft.Azure.Functions.Worker
+
+Every in-process trigger and binding attribute, ExecutionContext and
+TimerInfo live in Microsoft.Azure.WebJobs namespaces; their isolated
+counterparts live in Microsoft.Azure.Functions.Worker. The first in-process
+using is rewritten in place (so the diff shows one changed line) and the
+others are removed. The OpenAPI extension keeps its WebJobs namespaces in the
+isolated model and is left alone. Namespaces of areas this version does not
+migrate (Durable Functions, FunctionsStartup) stay and are reported, as are
+aliased and static usings of in-process namespaces.`,
+	Ref: "MAPPING.md §3.0",
+	URL: "https://learn.microsoft.com/azure/azure-functions/migrate-dotnet-to-isolated-model",
+	Run: runUsings,
+}
+
+// Namespaces kept as they are: the OpenAPI worker extension still uses them
+// (MAPPING.md §1.4).
+func keepNamespace(ns string) bool {
+	return strings.HasPrefix(ns, "Microsoft.Azure.WebJobs.Extensions.OpenApi")
+}
+
+// Namespaces whose code this version does not migrate: the using stays and
+// is reported, so the reader knows why the names below no longer resolve.
+var unmigratedNamespaces = map[string]string{
+	"Microsoft.Azure.WebJobs.Extensions.DurableTask":           "Durable Functions code is not migrated by this version (MAPPING.md §7)",
+	"Microsoft.Azure.Functions.Extensions.DependencyInjection": "FunctionsStartup is not migrated to Program.cs by this version (MAPPING.md §5)",
+	"Microsoft.Azure.WebJobs.Hosting":                          "IWebJobsStartup has no isolated equivalent (MAPPING.md §5.1, §8 item 8)",
+}
+
+func inProcessNamespace(ns string) bool {
+	return ns == "Microsoft.Azure.WebJobs" || strings.HasPrefix(ns, "Microsoft.Azure.WebJobs.") ||
+		strings.HasPrefix(ns, "Microsoft.Azure.Functions.Extensions")
+}
+
+func hasUsing(m *cs.Model, ns string) bool {
+	for _, u := range m.Usings {
+		if u.Name == ns && u.Alias == "" && !u.Static {
+			return true
+		}
+	}
+	return false
+}
+
+func runUsings(p *rewrite.Pass) {
+	m := p.Model
+	var drop []*cs.Using
+	for _, u := range m.Usings {
+		if !inProcessNamespace(u.Name) || keepNamespace(u.Name) {
+			continue
+		}
+		if why, ok := unmigratedNamespaces[u.Name]; ok && u.Alias == "" && !u.Static {
+			p.Report(int(u.Node.StartByte()), true, "using "+u.Name+" stays: "+why, "migrate the code that uses this namespace by hand, then remove the using")
+			continue
+		}
+		if u.Alias != "" || u.Static {
+			p.Report(int(u.Node.StartByte()), true, "aliased or static using of in-process namespace "+u.Name+" is not rewritten",
+				"point the alias at the isolated type in "+workerNamespace+" or remove it")
+			continue
+		}
+		drop = append(drop, u)
+	}
+	needWorker := len(m.Functions) > 0 || len(drop) > 0
+	if !needWorker {
+		return
+	}
+	have := hasUsing(m, workerNamespace)
+	var edits []edit.Edit
+	for i, u := range drop {
+		if i == 0 && !have {
+			prefix := ""
+			if u.Global {
+				prefix = "global "
+			}
+			edits = append(edits, replace(u.Node, prefix+"using "+workerNamespace+";"))
+			continue
+		}
+		edits = append(edits, removeLine(p.File, int(u.Node.StartByte()), int(u.Node.EndByte())))
+	}
+	if len(drop) == 0 && !have {
+		edits = append(edits, insertUsing(p.File, m))
+	}
+	p.Fix("Use "+workerNamespace+" instead of the in-process namespaces", edits...)
+}
+
+// removeLine deletes [start,end) and, when nothing else is on its line, the
+// whole line including its ending.
+func removeLine(f *cs.File, start, end int) edit.Edit {
+	if cs.OnlyWhitespaceBefore(f.Src, start) {
+		le := cs.LineEnd(f.Src, end)
+		if strings.TrimSpace(string(f.Src[end:le])) == "" {
+			return edit.Edit{Start: cs.LineStart(f.Src, start), End: le}
+		}
+	}
+	return edit.Edit{Start: start, End: end}
+}
+
+// insertUsing adds the worker using after the last top-level using, or at
+// the top of the file when there is none.
+func insertUsing(f *cs.File, m *cs.Model) edit.Edit {
+	line := "using " + workerNamespace + ";" + f.EOL
+	var last *cs.Using
+	for _, u := range m.Usings {
+		if u.Node.Parent() != nil && u.Node.Parent().Kind() == "compilation_unit" {
+			last = u
+		}
+	}
+	if last != nil {
+		at := cs.LineEnd(f.Src, int(last.Node.EndByte())-1)
+		return edit.Edit{Start: at, End: at, New: line}
+	}
+	at := 0
+	if len(f.Src) >= 3 && string(f.Src[:3]) == "\xef\xbb\xbf" {
+		at = 3
+	}
+	return edit.Edit{Start: at, End: at, New: line + f.EOL}
+}

@@ -1,0 +1,104 @@
+package settings
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/funcmigrate/funcmigrate/rewrite/edit"
+	"github.com/funcmigrate/funcmigrate/rewrite/report"
+)
+
+// isolatedGuideURL is the Learn guide to the isolated worker model (MAPPING.md S2).
+const isolatedGuideURL = "https://learn.microsoft.com/azure/azure-functions/dotnet-isolated-process-guide"
+
+// MigrateHostJSON returns edits and findings for host.json (MAPPING.md §6.2).
+//
+// The model switch itself needs no change to host.json, so there are no edits.
+// The findings say what changes in meaning:
+//
+//   - logging.logLevel entries for "Function" or "Function.<name>" no longer
+//     filter the app's own logs, which now come from the worker with the class
+//     or logger name as category (MAPPING.md §4.2);
+//   - logging.applicationInsights.samplingSettings now applies to the host's
+//     telemetry only (MAPPING.md §5.5);
+//   - a missing or different "version" (the host needs "2.0");
+//   - an extensionBundle section, which compiled C# apps do not use.
+//
+// path only labels errors; a syntax error is a *SyntaxError.
+func MigrateHostJSON(path string, src []byte) ([]edit.Edit, []report.Finding, error) {
+	root, err := scanObject(path, src)
+	if err != nil {
+		return nil, nil, err
+	}
+	var findings []report.Finding
+
+	switch v := root.lookup("version"); {
+	case v == nil:
+		findings = append(findings, report.Finding{
+			Rule:    RuleHostVersion,
+			Message: `host.json has no "version"; the Functions v4 host requires "version": "2.0"`,
+			Action:  `Add "version": "2.0" at the top level of host.json`,
+			Ref:     "MAPPING.md §6.2",
+			Offset:  root.start,
+		})
+	case v.val.kind != kindString || v.val.str != "2.0":
+		found := article(v.val.kind)
+		if v.val.kind == kindString {
+			found = quote(v.val.str)
+		}
+		findings = append(findings, report.Finding{
+			Rule:    RuleHostVersion,
+			Message: fmt.Sprintf(`host.json "version" is %s; the Functions v4 host requires "2.0"`, found),
+			Action:  `Set "version" to "2.0"; other sections may need the 2.0 layout too`,
+			Ref:     "MAPPING.md §6.2",
+			Offset:  v.val.start,
+		})
+	}
+
+	if logging := root.lookup("logging"); logging != nil {
+		if levels := logging.val.lookup("logLevel"); levels != nil && levels.val.kind == kindObject {
+			for _, m := range levels.val.members {
+				if !strings.EqualFold(m.key, "Function") && !hasPrefixFold(m.key, "Function.") {
+					continue
+				}
+				findings = append(findings, report.Finding{
+					Rule: RuleHostLogLevels,
+					Message: fmt.Sprintf("logging.logLevel %s no longer filters the app's own logs: "+
+						"in the isolated worker their category is the class or logger name", quote(m.key)),
+					Action: "Set log levels for app code in Program.cs; this entry still applies to the host's logs",
+					Ref:    "MAPPING.md §4.2",
+					URL:    isolatedGuideURL,
+					Offset: m.keyStart,
+				})
+			}
+		}
+		if ai := logging.val.lookup("applicationInsights"); ai != nil {
+			if sampling := ai.val.lookup("samplingSettings"); sampling != nil {
+				findings = append(findings, report.Finding{
+					Rule: RuleHostSampling,
+					Message: "logging.applicationInsights.samplingSettings now applies only to telemetry the host sends; " +
+						"the app's telemetry goes through the worker's Application Insights SDK",
+					Action: "Configure sampling for the app's telemetry in Program.cs where Application Insights is registered, if it must match",
+					Ref:    "MAPPING.md §5.5",
+					URL:    isolatedGuideURL,
+					Offset: sampling.keyStart,
+				})
+			}
+		}
+	}
+
+	if bundle := root.lookup("extensionBundle"); bundle != nil {
+		findings = append(findings, report.Finding{
+			Rule:    RuleHostExtensionBundle,
+			Message: "extensionBundle is not used by compiled C# apps: their binding extensions come from the project's NuGet packages",
+			Action:  "Remove the extensionBundle section from host.json",
+			Ref:     "MAPPING.md §6.2",
+			Offset:  bundle.keyStart,
+		})
+	}
+	return nil, findings, nil
+}
+
+func hasPrefixFold(s, prefix string) bool {
+	return len(s) >= len(prefix) && strings.EqualFold(s[:len(prefix)], prefix)
+}
