@@ -30,8 +30,10 @@ type Style struct {
 	SlashSpace bool // " />" rather than "/>"
 }
 
-// StyleOf returns the style of el, falling back to its siblings and then to
-// the first element in the file that shows the trait, then to `"` and " />".
+// StyleOf returns the style of el, falling back to its siblings, then to the
+// first element below the root that shows the trait, then to the root (whose
+// Sdk attribute often differs from the items), then to `"` and " />".
+// StyleOf(nil) is the style of the file.
 func (d *Doc) StyleOf(el *Element) Style {
 	st := Style{Quote: '"', SlashSpace: true}
 	var candidates []*Element
@@ -41,7 +43,8 @@ func (d *Doc) StyleOf(el *Element) Style {
 			candidates = append(candidates, el.Parent.Children...)
 		}
 	}
-	candidates = append(candidates, d.Elements...)
+	candidates = append(candidates, d.Elements[1:]...)
+	candidates = append(candidates, d.Root)
 	for _, c := range candidates {
 		if len(c.Attrs) > 0 {
 			st.Quote = c.Attrs[0].Quote
@@ -259,13 +262,21 @@ func (d *Doc) AppendChild(parent *Element, nodes ...Node) []edit.Edit {
 }
 
 // AddItemGroups adds groups (normally <ItemGroup> nodes) as new children of
-// the root, just before its end tag, one indentation unit deep. If the
-// file separates the root's children with blank lines, so do the new ones.
+// the root, just before its end tag, one indentation unit deep, in the style
+// of the last item in the file. If the file separates the root's children
+// with blank lines, so do the new ones.
 func (d *Doc) AddItemGroups(groups ...Node) []edit.Edit {
 	root := d.Root
 	unit := d.IndentUnit()
 	indent := d.IndentOf(root) + unit
+	// New groups hold items: write them like the nearest existing item.
 	st := d.StyleOf(nil)
+	for i := len(d.Elements) - 1; i > 0; i-- {
+		if el := d.Elements[i]; el.Parent.Is("ItemGroup") && len(el.Attrs) > 0 {
+			st = d.StyleOf(el)
+			break
+		}
+	}
 	blank := d.blankLineStyle()
 	if root.SelfClosing {
 		return d.AppendChild(root, groups...)

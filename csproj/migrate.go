@@ -154,7 +154,7 @@ func (p *planner) packages(refs []PackageRef) error {
 	var adds []string
 	add := func(id string, from *Element) {
 		k := strings.ToLower(id)
-		if _, dup := origin[k]; dup || slices.ContainsFunc(adds, func(a string) bool { return strings.EqualFold(a, id) }) {
+		if _, dup := origin[k]; dup {
 			return
 		}
 		adds = append(adds, id)
@@ -179,7 +179,12 @@ func (p *planner) packages(refs []PackageRef) error {
 				present[strings.ToLower(r.ID)] = r
 			}
 		case rule.Action == actReplace:
-			if firstRemoved == nil && !r.Update && r.Condition == "" {
+			// An Update= item only sets metadata of a reference made
+			// elsewhere; it goes, but does not ask for replacements.
+			if r.Update {
+				break
+			}
+			if firstRemoved == nil && r.Condition == "" {
 				firstRemoved = r.El
 			}
 			for _, a := range rule.Add {
@@ -215,7 +220,10 @@ func (p *planner) packages(refs []PackageRef) error {
 	// Where the new references go: in place of the first in-process one,
 	// else after the references that stay, else in a new ItemGroup.
 	var block []Node
-	if !p.tgt.NetFx && !p.hasItem("FrameworkReference", "Microsoft.AspNetCore.App") {
+	// The Web SDK references ASP.NET Core implicitly; a second reference
+	// would only draw warning NETSDK1086.
+	webSdk := strings.Contains(strings.ToLower(d.Root.attrValue("Sdk")), "microsoft.net.sdk.web")
+	if !p.tgt.NetFx && !webSdk && !p.hasItem("FrameworkReference", "Microsoft.AspNetCore.App") {
 		block = append(block, Node{Name: "FrameworkReference", Attrs: []NodeAttr{{"Include", "Microsoft.AspNetCore.App"}}})
 	}
 	for _, id := range adds {

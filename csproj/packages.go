@@ -1,6 +1,7 @@
 package csproj
 
 import (
+	"bytes"
 	_ "embed"
 	"encoding/json"
 	"fmt"
@@ -34,6 +35,7 @@ var packagesJSON []byte
 
 // catalog is the decoded packages.json.
 type catalog struct {
+	About              string        `json:"about"`
 	Isolated           []isolatedPkg `json:"isolated"`
 	Always             []string      `json:"always"`
 	AlwaysRef          string        `json:"alwaysRef"`
@@ -114,7 +116,9 @@ func mustLoadCatalog(b []byte) *catalog {
 
 func loadCatalog(b []byte) (*catalog, error) {
 	var c catalog
-	if err := json.Unmarshal(b, &c); err != nil {
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields() // a misspelt key must not silently drop a fact
+	if err := dec.Decode(&c); err != nil {
 		return nil, err
 	}
 	seen := map[string]bool{}

@@ -126,6 +126,7 @@ func TestBadCatalogs(t *testing.T) {
 	for _, tc := range []struct{ name, json, want string }{
 		{"no version", `{"isolated":[{"id":"A","version":"x","group":"core","ref":"r"}],"targets":[{"tfm":"net10.0"}]}`, "bad version"},
 		{"emitted without row", `{"isolated":[],"always":["A"],"targets":[{"tfm":"net10.0"}]}`, "has no isolated row"},
+		{"misspelt key", `{"isolated":[{"id":"A","version":"1.0.0","group":"core","ref":"r","verfiy":"x"}],"targets":[{"tfm":"net10.0"}]}`, "unknown field"},
 		{"keep without finding", `{"isolated":[],"inprocess":[{"id":"A","action":"keep","ref":"r"}],"targets":[{"tfm":"net10.0"}]}`, "keep needs a finding"},
 	} {
 		if _, err := loadCatalog([]byte(tc.json)); err == nil || !strings.Contains(err.Error(), tc.want) {

@@ -21,7 +21,8 @@ type Project struct {
 	LocalSettings string   // absolute path, "" when absent
 	CentralProps  string   // Directory.Packages.props in effect, "" when none
 	// Outside lists files the project pulls in from outside the folder
-	// (linked Compile items); they are reported, never edited.
+	// (linked Compile items) and symbolic links to sources; they are
+	// reported, never edited.
 	Outside []string
 }
 
@@ -199,8 +200,14 @@ func (p *Project) collectSources(doc *csproj.Doc, allProjects []string) error {
 				}
 				return nil
 			}
-			if d.Type().IsRegular() && strings.EqualFold(filepath.Ext(path), ".cs") {
-				set[path] = true
+			if strings.EqualFold(filepath.Ext(path), ".cs") {
+				switch {
+				case d.Type().IsRegular():
+					set[path] = true
+				case d.Type()&fs.ModeSymlink != 0:
+					// Never followed: it may lead outside the tree.
+					p.Outside = append(p.Outside, path)
+				}
 			}
 			return nil
 		})

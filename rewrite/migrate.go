@@ -56,6 +56,42 @@ const (
 // Migrate computes the migration of one project. It reads files but never
 // writes them.
 func Migrate(p *Project, opt Options) (*Result, error) {
+	return migrate(p, opt, map[string]*sharedFile{})
+}
+
+// MigrateAll migrates projects in order. A file several projects share (a
+// Directory.Packages.props) is edited by each in turn on top of the
+// previous project's result, and its change is listed once, with the first
+// project that changed it.
+func MigrateAll(projects []*Project, opt Options) ([]*Result, error) {
+	shared := map[string]*sharedFile{}
+	var out []*Result
+	for _, p := range projects {
+		r, err := migrate(p, opt, shared)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, nil
+}
+
+// sharedFile is a file already changed by an earlier project of the run.
+type sharedFile struct {
+	res *Result // the result that lists the change
+	abs string
+}
+
+func (sf *sharedFile) change() *FileChange {
+	for i := range sf.res.Changes {
+		if sf.res.Changes[i].Abs == sf.abs {
+			return &sf.res.Changes[i]
+		}
+	}
+	panic("rewrite: shared file change lost: " + sf.abs)
+}
+
+func migrate(p *Project, opt Options, shared map[string]*sharedFile) (*Result, error) {
 	if opt.TargetFramework == "" {
 		opt.TargetFramework = "net10.0"
 	}
@@ -87,7 +123,9 @@ func Migrate(p *Project, opt Options) (*Result, error) {
 	var centralSrc []byte
 	var centralDoc *csproj.Doc
 	if p.CentralProps != "" {
-		if centralSrc, err = readFile(p.CentralProps); err != nil {
+		if sf, ok := shared[p.CentralProps]; ok {
+			centralSrc = sf.change().New
+		} else if centralSrc, err = readFile(p.CentralProps); err != nil {
 			return nil, err
 		}
 		if centralDoc, err = csproj.Parse(p.CentralProps, centralSrc); err != nil {
@@ -149,7 +187,7 @@ func Migrate(p *Project, opt Options) (*Result, error) {
 	}
 	for _, o := range p.Outside {
 		addFindings([]report.Finding{{Rule: ruleSource, Path: display(o),
-			Message: "the project compiles " + display(o) + " from outside its folder; it was not edited",
+			Message: "the project compiles " + display(o) + " from outside its folder or through a symbolic link; it was not edited",
 			Action:  "migrate the linked file by hand, or run funcmigrate on a folder that contains it", Ref: "MAPPING.md §8 item 4"}})
 	}
 
@@ -166,6 +204,20 @@ func Migrate(p *Project, opt Options) (*Result, error) {
 	if centralDoc != nil {
 		if err := res.mergeXML(p.CentralProps, display(p.CentralProps), centralSrc, cres.Central, cres.CentralFindings, opt, addFindings); err != nil {
 			return nil, err
+		}
+		// Carry the shared file's new content forward instead of listing a
+		// second change against the same baseline.
+		for i, c := range res.Changes {
+			if c.Abs != p.CentralProps {
+				continue
+			}
+			if sf, ok := shared[c.Abs]; ok {
+				sf.change().New = c.New
+				res.Changes = append(res.Changes[:i], res.Changes[i+1:]...)
+			} else {
+				shared[c.Abs] = &sharedFile{res: res, abs: c.Abs}
+			}
+			break
 		}
 	}
 

@@ -40,8 +40,9 @@ const migrateGuideURL = "https://learn.microsoft.com/azure/azure-functions/migra
 //
 // Everything else is kept byte for byte. A file that already says
 // "dotnet-isolated" and has no FUNCTIONS_INPROC_NET8_ENABLED gets no edits.
-// The findings remind the reader that the app settings in Azure change too
-// (MAPPING.md §6.3) and report a runtime other than "dotnet".
+// Findings report a runtime other than "dotnet"; the matching change to the
+// app settings in Azure (MAPPING.md §6.3) is reported once per project by
+// the engine.
 // path only labels errors; a syntax error is a *SyntaxError.
 func MigrateLocalSettings(path string, src []byte) ([]edit.Edit, []report.Finding, error) {
 	root, err := scanObject(path, src)
@@ -74,7 +75,6 @@ func MigrateLocalSettings(path string, src []byte) ([]edit.Edit, []report.Findin
 		}
 	}
 
-	runtimeSet := -1 // offset where the runtime was changed or added
 	switch {
 	case len(runtimes) > 0:
 		for _, i := range runtimes {
@@ -83,9 +83,6 @@ func MigrateLocalSettings(path string, src []byte) ([]edit.Edit, []report.Findin
 			case v.kind == kindString && strings.EqualFold(v.str, runtimeIsolated):
 			case v.kind == kindString && strings.EqualFold(v.str, runtimeInProcess):
 				edits = append(edits, edit.Edit{Start: v.start, End: v.end, New: quote(runtimeIsolated)})
-				if runtimeSet < 0 {
-					runtimeSet = v.start
-				}
 			default:
 				found := article(v.kind)
 				if v.kind == kindString {
@@ -108,13 +105,11 @@ func MigrateLocalSettings(path string, src []byte) ([]edit.Edit, []report.Findin
 		edits = append(edits,
 			edit.Edit{Start: m.keyStart, End: m.keyEnd, New: quote(workerRuntimeKey)},
 			edit.Edit{Start: m.val.start, End: m.val.end, New: quote(runtimeIsolated)})
-		runtimeSet = m.keyStart
 	case values != nil:
 		sep := separator(src, values.val)
 		edits = append(edits, insertMember(src, values.val, func(layout) string {
 			return quote(workerRuntimeKey) + sep + quote(runtimeIsolated)
 		})...)
-		runtimeSet = values.val.start
 	default:
 		sep := separator(src, root)
 		edits = append(edits, insertMember(src, root, func(l layout) string {
@@ -124,19 +119,7 @@ func MigrateLocalSettings(path string, src []byte) ([]edit.Edit, []report.Findin
 			}
 			return quote("Values") + sep + "{" + l.eol + l.indent + l.unit + setting + l.eol + l.indent + "}"
 		})...)
-		runtimeSet = root.start
 	}
-	if runtimeSet >= 0 {
-		findings = append(findings, report.Finding{
-			Rule:    RuleWorkerRuntime,
-			Message: fmt.Sprintf("%s is now %q for local runs; the function app in Azure keeps its own app setting", workerRuntimeKey, runtimeIsolated),
-			Action:  fmt.Sprintf("Set the app setting %s to %q in Azure (not as a slot setting) in the same step as deploying the migrated app, e.g. on a staging slot before a swap", workerRuntimeKey, runtimeIsolated),
-			Ref:     "MAPPING.md §6.3",
-			URL:     migrateGuideURL,
-			Offset:  runtimeSet,
-		})
-	}
-
 	if len(inprocs) > 0 {
 		remove := inprocs
 		if len(runtimes) == 0 {
@@ -145,14 +128,6 @@ func MigrateLocalSettings(path string, src []byte) ([]edit.Edit, []report.Findin
 		if len(remove) > 0 {
 			edits = append(edits, removeMembers(src, values.val, remove)...)
 		}
-		findings = append(findings, report.Finding{
-			Rule:    RuleInprocNet8,
-			Message: fmt.Sprintf("%s removed: it only opts in-process apps into .NET 8", inprocNet8Key),
-			Action:  fmt.Sprintf("Remove the %s app setting from the function app in Azure as well", inprocNet8Key),
-			Ref:     "MAPPING.md §6.3",
-			URL:     migrateGuideURL,
-			Offset:  values.val.members[inprocs[0]].keyStart,
-		})
 	}
 	return edits, findings, nil
 }

@@ -1,6 +1,8 @@
 package settings
 
 import (
+	"github.com/rogpeppe/go-internal/txtar"
+
 	"encoding/json"
 	"errors"
 	"os"
@@ -30,7 +32,7 @@ func FuzzScan(f *testing.F) {
 		if err != nil {
 			f.Fatal(err)
 		}
-		for _, s := range parseTxtar(data).Files {
+		for _, s := range txtar.Parse(data).Files {
 			if s.Name == "in" {
 				f.Add(s.Data)
 			}

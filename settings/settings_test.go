@@ -1,6 +1,8 @@
 package settings
 
 import (
+	"github.com/rogpeppe/go-internal/txtar"
+
 	"bytes"
 	"flag"
 	"fmt"
@@ -83,7 +85,7 @@ func runFixture(t *testing.T, file string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ar := parseTxtar(data)
+	ar := txtar.Parse(data)
 	lines := strings.Split(strings.TrimRight(string(ar.Comment), "\n"), "\n")
 	if strings.TrimSpace(lines[0]) == "" {
 		t.Fatalf("%s: the first comment line must say why the case exists", file)
@@ -136,15 +138,15 @@ func runFixture(t *testing.T, file string) {
 	}
 
 	if *update {
-		out := &txtarArchive{Comment: ar.Comment, Files: []txtarFile{{Name: "in", Data: sections["in"]}}}
+		out := &txtar.Archive{Comment: ar.Comment, Files: []txtar.File{{Name: "in", Data: sections["in"]}}}
 		if gotErr != nil {
-			out.Files = append(out.Files, txtarFile{Name: "error", Data: gotErr})
+			out.Files = append(out.Files, txtar.File{Name: "error", Data: gotErr})
 		} else {
 			out.Files = append(out.Files,
-				txtarFile{Name: "want", Data: opts.undo(got)},
-				txtarFile{Name: "findings", Data: gotFindings})
+				txtar.File{Name: "want", Data: opts.undo(got)},
+				txtar.File{Name: "findings", Data: gotFindings})
 		}
-		if formatted := formatTxtar(out); !bytes.Equal(formatted, data) {
+		if formatted := txtar.Format(out); !bytes.Equal(formatted, data) {
 			if err := os.WriteFile(file, formatted, 0o666); err != nil {
 				t.Fatal(err)
 			}

@@ -116,17 +116,15 @@ func cmdMigrate(args []string, apply bool, stdout, stderr io.Writer) (int, error
 	}
 	opt := rewrite.Options{TargetFramework: *tfm, TODOComments: !*noTodo, HostBuilder: *hostBuilder, Base: base, Rules: rules.All}
 
-	var results []*rewrite.Result
 	var findings []report.Finding
 	for _, s := range skips {
 		findings = append(findings, report.Finding{Rule: "skipped", Path: rel(base, s.File), Message: "skipped: " + s.Reason, Severity: report.SeverityNote})
 	}
-	for _, p := range projects {
-		res, err := rewrite.Migrate(p, opt)
-		if err != nil {
-			return 2, err
-		}
-		results = append(results, res)
+	results, err := rewrite.MigrateAll(projects, opt)
+	if err != nil {
+		return 2, err
+	}
+	for _, res := range results {
 		findings = append(findings, res.Findings...)
 	}
 
@@ -260,11 +258,12 @@ func refuseDirty(base string, results []*rewrite.Result) error {
 	if err != nil {
 		return fmt.Errorf("git status in %s failed (%v); commit your work first, or pass --allow-dirty", base, err)
 	}
-	if s := strings.TrimSpace(string(out)); s != "" {
+	// Porcelain lines are "XY path": the status columns may be spaces.
+	if s := strings.TrimRight(string(out), "\n"); s != "" {
 		var files []string
 		for _, line := range strings.Split(s, "\n") {
 			if len(line) > 3 {
-				files = append(files, strings.TrimSpace(line[3:]))
+				files = append(files, line[3:])
 			}
 		}
 		return fmt.Errorf("refusing to write over uncommitted changes in %s: commit or stash them first so the migration can be reviewed and undone, or pass --allow-dirty", strings.Join(files, ", "))

@@ -76,6 +76,7 @@ func runUsings(p *rewrite.Pass) {
 		}
 		drop = append(drop, u)
 	}
+	unqualifySameNameTypes(p)
 	needWorker := len(m.Functions) > 0 || len(drop) > 0
 	if !needWorker {
 		return
@@ -130,4 +131,41 @@ func insertUsing(f *cs.File, m *cs.Model) edit.Edit {
 		at = 3
 	}
 	return edit.Edit{Start: at, End: at, New: line + f.EOL}
+}
+
+// sameNameInWorker are in-process names written with their namespace that
+// exist under the same name in Microsoft.Azure.Functions.Worker (MAPPING.md
+// Appendix A), so dropping the qualifier is the whole migration. Names with
+// rules of their own (FunctionName, ExecutionContext) are not listed.
+var sameNameInWorker = map[string]bool{
+	"TimerTrigger": true, "TimerTriggerAttribute": true, "TimerInfo": true, "ScheduleStatus": true,
+	"QueueTrigger": true, "QueueTriggerAttribute": true,
+	"HttpTrigger": true, "HttpTriggerAttribute": true,
+}
+
+func unqualifySameNameTypes(p *rewrite.Pass) {
+	f := p.File
+	for _, id := range p.Model.Idents {
+		name := f.Text(id)
+		if !sameNameInWorker[name] {
+			continue
+		}
+		q := id.Parent()
+		if q == nil || q.Kind() != "qualified_name" {
+			continue
+		}
+		if n := q.ChildByFieldName("name"); n == nil || n.Id() != id.Id() {
+			continue
+		}
+		for q.Parent() != nil && q.Parent().Kind() == "qualified_name" {
+			q = q.Parent()
+		}
+		if !strings.HasPrefix(f.Text(q), "Microsoft.Azure.WebJobs.") || int(q.EndByte()) != int(id.EndByte()) {
+			continue
+		}
+		if par := q.Parent(); par != nil && par.Kind() == "using_directive" {
+			continue
+		}
+		p.Fix("Use the worker's "+name, replace(q, name))
+	}
 }
