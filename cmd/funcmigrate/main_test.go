@@ -244,3 +244,55 @@ func TestErrors(t *testing.T) {
 		}
 	}
 }
+
+// TestSharedCentralPackages: two function apps under one
+// Directory.Packages.props. The patch must hold one diff for the shared
+// file with both apps' needs, and git apply must agree with apply.
+func TestSharedCentralPackages(t *testing.T) {
+	requireGit(t)
+	proj := func(pkgs string) string {
+		return "<Project Sdk=\"Microsoft.NET.Sdk\">\n  <PropertyGroup>\n    <TargetFramework>net8.0</TargetFramework>\n    <AzureFunctionsVersion>v4</AzureFunctionsVersion>\n  </PropertyGroup>\n  <ItemGroup>\n" + pkgs + "  </ItemGroup>\n</Project>\n"
+	}
+	src := t.TempDir()
+	files := map[string]string{
+		"Directory.Packages.props": "<Project>\n  <PropertyGroup>\n    <ManagePackageVersionsCentrally>true</ManagePackageVersionsCentrally>\n  </PropertyGroup>\n  <ItemGroup>\n    <PackageVersion Include=\"Microsoft.NET.Sdk.Functions\" Version=\"4.4.1\" />\n    <PackageVersion Include=\"Microsoft.Azure.WebJobs.Extensions.Storage.Queues\" Version=\"5.3.1\" />\n  </ItemGroup>\n</Project>\n",
+		"Api/Api.csproj":            proj("    <PackageReference Include=\"Microsoft.NET.Sdk.Functions\" />\n"),
+		"Api/Hello.cs":              "using Microsoft.AspNetCore.Http;\nusing Microsoft.AspNetCore.Mvc;\nusing Microsoft.Azure.WebJobs;\nusing Microsoft.Azure.WebJobs.Extensions.Http;\n\nnamespace Api\n{\n    public static class Hello\n    {\n        [FunctionName(\"Hello\")]\n        public static IActionResult Run([HttpTrigger(AuthorizationLevel.Anonymous, \"get\")] HttpRequest req) => new OkResult();\n    }\n}\n",
+		"Worker/Worker.csproj":      proj("    <PackageReference Include=\"Microsoft.NET.Sdk.Functions\" />\n    <PackageReference Include=\"Microsoft.Azure.WebJobs.Extensions.Storage.Queues\" />\n"),
+		"Worker/Drain.cs":           "using Microsoft.Azure.WebJobs;\n\nnamespace Worker\n{\n    public class Drain\n    {\n        [FunctionName(\"Drain\")]\n        public void Run([QueueTrigger(\"work\")] string item) { }\n    }\n}\n",
+	}
+	for name, body := range files {
+		os.MkdirAll(filepath.Dir(filepath.Join(src, name)), 0o755)
+		os.WriteFile(filepath.Join(src, name), []byte(body), 0o644)
+	}
+	viaPatch, inPlace := newRepo(t, src), newRepo(t, src)
+	_, patch, stderr := runIn(t, viaPatch, "diff", ".")
+	if n := strings.Count(patch, "diff --git a/Directory.Packages.props"); n != 1 {
+		t.Fatalf("want one diff for the shared props file, got %d\n%s\n%s", n, patch, stderr)
+	}
+	os.WriteFile(filepath.Join(viaPatch, "m.patch"), []byte(patch), 0o644)
+	git(t, viaPatch, "apply", "m.patch")
+	os.Remove(filepath.Join(viaPatch, "m.patch"))
+	if code, _, stderr := runIn(t, inPlace, "apply", "."); code == 2 {
+		t.Fatalf("apply failed: %s", stderr)
+	}
+	a, b := readTree(t, viaPatch), readTree(t, inPlace)
+	for path := range b {
+		if !bytes.Equal(a[path], b[path]) {
+			t.Errorf("%s: git apply and apply differ:\n%s\n---\n%s", path, a[path], b[path])
+		}
+	}
+	props := string(b["Directory.Packages.props"])
+	for _, want := range []string{
+		`<PackageVersion Include="Microsoft.Azure.Functions.Worker" Version="2.52.0" />`,
+		`<PackageVersion Include="Microsoft.Azure.Functions.Worker.Extensions.Http.AspNetCore" Version="2.1.1" />`,
+		`<PackageVersion Include="Microsoft.Azure.Functions.Worker.Extensions.Storage.Queues" Version="5.5.5" />`,
+	} {
+		if strings.Count(props, want) != 1 {
+			t.Errorf("props should list %s exactly once:\n%s", want, props)
+		}
+	}
+	if strings.Contains(string(b["Worker/Worker.csproj"]), "Version=") {
+		t.Errorf("with central package management the project's references stay version-less:\n%s", b["Worker/Worker.csproj"])
+	}
+}

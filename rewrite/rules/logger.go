@@ -25,8 +25,9 @@ cannot take a constructor (it already has one, is partial or generic, holds
 extension methods, or a function is called from elsewhere in the file), the
 function instead takes a FunctionContext (reusing an ExecutionContext
 parameter if it has one) and creates the same-named logger from it as its
-first statement, with the function name as the category. Log categories
-change either way: host.json filters on Function.<name>.User no longer apply.`,
+first statement, with the function name as the category. A logger parameter
+the function never uses is simply removed. Log categories change either
+way: host.json filters on Function.<name>.User no longer apply.`,
 	Ref: "MAPPING.md §4.2",
 	URL: "https://learn.microsoft.com/azure/azure-functions/migrate-dotnet-to-isolated-model",
 	Run: runLogger,
@@ -60,7 +61,12 @@ func runLogger(p *rewrite.Pass) {
 	byClass := map[*cs.Class][]*cs.Function{}
 	var order []*cs.Class
 	for _, fn := range p.Model.Functions {
-		if loggerParam(fn) == nil {
+		lp := loggerParam(fn)
+		if lp == nil {
+			continue
+		}
+		if !usesName(p.File, fn, lp.Name) {
+			p.Fix("Remove the unused ILogger parameter", removeParam(fn.ParamList, lp.Node))
 			continue
 		}
 		if _, ok := byClass[fn.Class]; !ok {
@@ -78,6 +84,16 @@ func runLogger(p *rewrite.Pass) {
 			loggerFromContext(p, fn)
 		}
 	}
+}
+
+// usesName reports whether the function body refers to the variable name.
+func usesName(f *cs.File, fn *cs.Function, name string) bool {
+	for _, id := range fn.BodyIdents {
+		if f.Text(id) == name && isVariableUse(f, id) {
+			return true
+		}
+	}
+	return false
 }
 
 // canInject reports whether the class can take a logger constructor.

@@ -20,8 +20,9 @@ The isolated QueueTrigger has the same constructor and Connection property,
 so the attribute stays as written and the using swap moves it to the worker
 namespace. Message types from the old storage SDK (CloudQueueMessage) are
 reported: the isolated trigger binds string, byte[], BinaryData, POCOs or
-Azure.Storage.Queues.Models.QueueMessage. The project gains the Storage.Queues
-extension package.`,
+Azure.Storage.Queues.Models.QueueMessage. So are Newtonsoft JObject and
+dynamic payloads, which the worker's System.Text.Json binding treats
+differently. The project gains the Storage.Queues extension package.`,
 	Ref: "MAPPING.md §3.4",
 	URL: "https://learn.microsoft.com/azure/azure-functions/functions-bindings-storage-queue-trigger",
 	Run: func(p *rewrite.Pass) {
@@ -30,10 +31,15 @@ extension package.`,
 				continue
 			}
 			p.Need(queuesPackage)
-			if t := simpleTypeName(a.Param.TypeText); t == "CloudQueueMessage" {
+			switch t := simpleTypeName(a.Param.TypeText); t {
+			case "CloudQueueMessage":
 				p.Report(int(a.Param.Node.StartByte()), true,
 					"CloudQueueMessage comes from the retired storage SDK and is not bindable in the isolated worker",
 					"bind Azure.Storage.Queues.Models.QueueMessage (or string/POCO) and update the member uses (MAPPING.md §4.6)")
+			case "JObject", "JToken", "JArray", "dynamic":
+				p.Report(int(a.Param.Node.StartByte()), true,
+					"the message binds to Newtonsoft "+t+"; the isolated worker deserializes with System.Text.Json",
+					"bind string and parse it with Newtonsoft yourself, bind a POCO, or set WorkerOptions.Serializer to a Newtonsoft serializer in Program.cs (MAPPING.md §4.9)")
 			}
 		}
 	},
