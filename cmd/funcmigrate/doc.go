@@ -29,8 +29,8 @@
 //	--allow-dirty   write even when git reports uncommitted changes in the files to be written
 //
 // The patch paths are relative to the top of the git work tree that holds
-// the current folder (or to the current folder outside git), so
-// `git apply` run there takes the patch as it is.
+// the migrated app (outside git, to the current folder), so `git apply` run
+// anywhere in that work tree takes the patch as it is.
 //
 // Findings (what the tool could not migrate safely) go to standard error
 // when the patch goes to standard output, otherwise to standard output.

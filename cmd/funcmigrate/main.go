@@ -109,7 +109,7 @@ func cmdMigrate(args []string, apply bool, stdout, stderr io.Writer) (int, error
 	if err != nil {
 		return 2, err
 	}
-	base := gitTop(cwd)
+	base := patchBase(cwd, fl.Args())
 	projects, skips, err := rewrite.Discover(fl.Args())
 	if err != nil {
 		return 2, err
@@ -226,14 +226,37 @@ func rel(base, path string) string {
 	return filepath.ToSlash(path)
 }
 
-// gitTop returns the top of the git work tree holding dir, or dir itself.
-func gitTop(dir string) string {
-	for d := dir; ; d = filepath.Dir(d) {
+// patchBase picks the folder patch paths are relative to. git apply reads
+// paths relative to the top of the work tree, so that is the base: the work
+// tree of the current folder when it holds the first PATH, else the one
+// holding the first PATH; outside git, the current folder.
+func patchBase(cwd string, roots []string) string {
+	first, err := filepath.Abs(roots[0])
+	if err != nil {
+		return cwd
+	}
+	if top, ok := gitTop(cwd); ok && within(top, first) {
+		return top
+	}
+	if top, ok := gitTop(first); ok {
+		return top
+	}
+	return cwd
+}
+
+func within(dir, path string) bool {
+	rel, err := filepath.Rel(dir, path)
+	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator))
+}
+
+// gitTop returns the top of the git work tree holding path.
+func gitTop(path string) (string, bool) {
+	for d := path; ; d = filepath.Dir(d) {
 		if _, err := os.Lstat(filepath.Join(d, ".git")); err == nil {
-			return d
+			return d, true
 		}
 		if filepath.Dir(d) == d {
-			return dir
+			return "", false
 		}
 	}
 }
@@ -241,7 +264,7 @@ func gitTop(dir string) string {
 // refuseDirty stops apply when git reports uncommitted changes in any file
 // it would write.
 func refuseDirty(base string, results []*rewrite.Result) error {
-	if _, err := os.Lstat(filepath.Join(base, ".git")); err != nil {
+	if _, ok := gitTop(base); !ok {
 		return nil // not a git work tree: nothing to compare with
 	}
 	var paths []string

@@ -296,3 +296,17 @@ func TestSharedCentralPackages(t *testing.T) {
 		t.Errorf("with central package management the project's references stay version-less:\n%s", b["Worker/Worker.csproj"])
 	}
 }
+
+// Run from outside the repository, the patch paths are still relative to
+// the repository that holds the app, so git apply takes them there.
+func TestPatchPathsFromOutsideTheRepo(t *testing.T) {
+	requireGit(t)
+	repo := newRepo(t, filepath.Join(sampleDir, "OrderApp"))
+	elsewhere := t.TempDir()
+	_, patch, _ := runIn(t, elsewhere, "diff", repo)
+	if !strings.Contains(patch, "diff --git a/OrderApp.csproj b/OrderApp.csproj") {
+		t.Fatalf("paths are not relative to the app's repository:\n%.300s", patch)
+	}
+	os.WriteFile(filepath.Join(repo, "m.patch"), []byte(patch), 0o644)
+	git(t, repo, "apply", "--check", "m.patch")
+}
