@@ -15,30 +15,19 @@ func replace(n *sitter.Node, s string) edit.Edit {
 }
 
 // removeParam deletes parameter p from its list together with one separating
-// comma and the whitespace before the next item, so `(a, b, c)` loses `, b`.
+// comma, so `(a, b, c)` loses `, b`.
 func removeParam(list *sitter.Node, p *sitter.Node) edit.Edit {
 	var params []*sitter.Node
+	idx := -1
 	for i := uint(0); i < list.NamedChildCount(); i++ {
 		if ch := list.NamedChild(i); ch.Kind() == "parameter" {
+			if ch.Id() == p.Id() {
+				idx = len(params)
+			}
 			params = append(params, ch)
 		}
 	}
-	idx := -1
-	for i, q := range params {
-		if q.Id() == p.Id() {
-			idx = i
-		}
-	}
-	start, end := int(p.StartByte()), int(p.EndByte())
-	switch {
-	case len(params) == 1:
-		// `(x)` → `()`
-	case idx > 0:
-		start = int(params[idx-1].EndByte()) // drop ", x" after the previous item
-	default:
-		end = int(params[1].StartByte()) // first item: drop "x, "
-	}
-	return edit.Edit{Start: start, End: end}
+	return removeListItems(params, map[int]bool{idx: true})[0]
 }
 
 // removeModifier deletes a modifier keyword and the whitespace after it.

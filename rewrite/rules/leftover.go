@@ -48,9 +48,9 @@ var Leftover = &rewrite.Rule{
 	Doc: `report in-process APIs this version does not migrate
 
 Nothing in-process may stay behind silently. Every use of an in-process
-attribute or type listed in inprocess.json (bindings other than HTTP, timer
-and queue, imperative binders, collectors, TraceWriter, Durable Functions and
-startup types, host-only attributes) gets a finding and a TODO marker at its
+attribute or type listed in inprocess.json (bindings with no isolated
+equivalent, imperative binders, collectors, TraceWriter, Durable Functions
+and startup types, host-only attributes) gets a finding and a TODO marker at its
 line that says what to use instead. Names are matched only in files that
 import an in-process namespace or where they are written with one, so a
 class of your own that happens to share a name is left alone.`,
@@ -59,9 +59,11 @@ class of your own that happens to share a name is left alone.`,
 	Run: runLeftover,
 }
 
-// handledParamAttrs are attributes whose rules check their parameter's type
+// handledParam reports attributes whose rules check their parameter's type
 // themselves, so the leftover rule does not report it twice.
-var handledParamAttrs = map[string]bool{"HttpTrigger": true, "TimerTrigger": true, "QueueTrigger": true, "Queue": true}
+func handledParam(name string) bool {
+	return name == "HttpTrigger" || name == "TimerTrigger" || bindings.byName[name] != nil
+}
 
 func importsInProcess(m *cs.Model) bool {
 	for _, u := range m.Usings {
@@ -142,7 +144,7 @@ func inHandledParam(m *cs.Model, id *sitter.Node) bool {
 				return true // cs-execution-context rewrites function parameters
 			}
 			for _, a := range prm.Attrs {
-				if handledParamAttrs[a.Name] {
+				if handledParam(a.Name) {
 					return true
 				}
 			}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -259,7 +260,7 @@ func checkWorkerAPI(t *testing.T, f *cs.File) {
 			t.Errorf("line %d: [%s] with %d positional arguments matches no constructor %v", line, a.Name, len(pos), api.Constructors)
 		}
 		for _, arg := range a.Args {
-			if arg.Name != "" && !arg.Colon && !contains(api.Settable, arg.Name) {
+			if arg.Name != "" && !arg.Colon && !slices.Contains(api.Settable, arg.Name) {
 				t.Errorf("line %d: [%s] has no settable property %s", line, a.Name, arg.Name)
 			}
 		}
@@ -298,13 +299,4 @@ func checkLeftovers(t *testing.T, inProcess bool, f *cs.File, findings []report.
 			}
 		}
 	}
-}
-
-func contains(ss []string, s string) bool {
-	for _, x := range ss {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }

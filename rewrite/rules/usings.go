@@ -112,26 +112,8 @@ func removeLine(f *cs.File, start, end int) edit.Edit {
 	return edit.Edit{Start: start, End: end}
 }
 
-// insertUsing adds the worker using after the last top-level using, or at
-// the top of the file when there is none.
-func insertUsing(f *cs.File, m *cs.Model) edit.Edit {
-	line := "using " + workerNamespace + ";" + f.EOL
-	var last *cs.Using
-	for _, u := range m.Usings {
-		if u.Node.Parent() != nil && u.Node.Parent().Kind() == "compilation_unit" {
-			last = u
-		}
-	}
-	if last != nil {
-		at := cs.LineEnd(f.Src, int(last.Node.EndByte())-1)
-		return edit.Edit{Start: at, End: at, New: line}
-	}
-	at := 0
-	if len(f.Src) >= 3 && string(f.Src[:3]) == "\xef\xbb\xbf" {
-		at = 3
-	}
-	return edit.Edit{Start: at, End: at, New: line + f.EOL}
-}
+// insertUsing adds the worker using after the last top-level using.
+func insertUsing(f *cs.File, m *cs.Model) edit.Edit { return insertUsingLine(f, m, workerNamespace) }
 
 // sameNameInWorker are in-process names written with their namespace that
 // exist under the same name in Microsoft.Azure.Functions.Worker (MAPPING.md
