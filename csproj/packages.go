@@ -280,3 +280,10 @@ func compareVersions(a, b string) int {
 	}
 	return slices.Compare(x, y)
 }
+
+// IsolatedVersion returns the version packages.json pins for an isolated
+// package id, for callers that must only name packages the data knows.
+func IsolatedVersion(id string) (string, bool) {
+	p, ok := data.isolated(id)
+	return p.Version, ok
+}

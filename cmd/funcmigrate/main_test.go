@@ -12,7 +12,7 @@ import (
 	"testing"
 )
 
-var update = flag.Bool("update", false, "rewrite testdata/sample/want from the tool's output")
+var update = flag.Bool("update", false, "rewrite testdata/sample.want from the tool's output")
 
 const sampleDir = "../../testdata/sample"
 
@@ -95,22 +95,23 @@ func runIn(t *testing.T, dir string, args ...string) (code int, stdout, stderr s
 }
 
 // TestSampleRoundTrip is the promise of the README: the patch that diff
-// prints applies with git apply and gives exactly what apply writes, and
-// that is the reviewed expected tree in testdata/sample/want.
+// prints for the sample apps applies with git apply and gives exactly what
+// apply writes, and that is the reviewed expected tree in
+// testdata/sample.want.
 func TestSampleRoundTrip(t *testing.T) {
 	requireGit(t)
-	want, err := filepath.Abs(filepath.Join(sampleDir, "want"))
+	want, err := filepath.Abs(sampleDir + ".want")
 	if err != nil {
 		t.Fatal(err)
 	}
-	viaPatch := newRepo(t, filepath.Join(sampleDir, "OrderApp"))
-	inPlace := newRepo(t, filepath.Join(sampleDir, "OrderApp"))
+	viaPatch := newRepo(t, sampleDir)
+	inPlace := newRepo(t, sampleDir)
 
 	code, patch, stderr := runIn(t, viaPatch, "diff", ".")
 	if code != 1 { // the sample has findings that need a person (deployment settings)
 		t.Fatalf("diff exit %d, want 1\n%s", code, stderr)
 	}
-	if !strings.Contains(patch, "+++ b/Program.cs") {
+	if !strings.Contains(patch, "+++ b/OrderApp/Program.cs") || !strings.Contains(patch, "+++ b/InventoryApp/Program.cs") {
 		t.Fatalf("patch does not create Program.cs:\n%s", patch)
 	}
 	os.WriteFile(filepath.Join(viaPatch, "m.patch"), []byte(patch), 0o644)
@@ -143,9 +144,9 @@ func TestSampleRoundTrip(t *testing.T) {
 	wantFiles := readTree(t, wantDir)
 	for path, data := range b {
 		if w, ok := wantFiles[path]; !ok {
-			t.Errorf("%s: not in testdata/sample/want", path)
+			t.Errorf("%s: not in testdata/sample.want", path)
 		} else if !bytes.Equal(w, data) {
-			t.Errorf("%s differs from testdata/sample/want:\n--- got ---\n%s\n--- want ---\n%s", path, data, w)
+			t.Errorf("%s differs from testdata/sample.want:\n--- got ---\n%s\n--- want ---\n%s", path, data, w)
 		}
 	}
 	for path := range wantFiles {
@@ -256,10 +257,10 @@ func TestSharedCentralPackages(t *testing.T) {
 	src := t.TempDir()
 	files := map[string]string{
 		"Directory.Packages.props": "<Project>\n  <PropertyGroup>\n    <ManagePackageVersionsCentrally>true</ManagePackageVersionsCentrally>\n  </PropertyGroup>\n  <ItemGroup>\n    <PackageVersion Include=\"Microsoft.NET.Sdk.Functions\" Version=\"4.4.1\" />\n    <PackageVersion Include=\"Microsoft.Azure.WebJobs.Extensions.Storage.Queues\" Version=\"5.3.1\" />\n  </ItemGroup>\n</Project>\n",
-		"Api/Api.csproj":            proj("    <PackageReference Include=\"Microsoft.NET.Sdk.Functions\" />\n"),
-		"Api/Hello.cs":              "using Microsoft.AspNetCore.Http;\nusing Microsoft.AspNetCore.Mvc;\nusing Microsoft.Azure.WebJobs;\nusing Microsoft.Azure.WebJobs.Extensions.Http;\n\nnamespace Api\n{\n    public static class Hello\n    {\n        [FunctionName(\"Hello\")]\n        public static IActionResult Run([HttpTrigger(AuthorizationLevel.Anonymous, \"get\")] HttpRequest req) => new OkResult();\n    }\n}\n",
-		"Worker/Worker.csproj":      proj("    <PackageReference Include=\"Microsoft.NET.Sdk.Functions\" />\n    <PackageReference Include=\"Microsoft.Azure.WebJobs.Extensions.Storage.Queues\" />\n"),
-		"Worker/Drain.cs":           "using Microsoft.Azure.WebJobs;\n\nnamespace Worker\n{\n    public class Drain\n    {\n        [FunctionName(\"Drain\")]\n        public void Run([QueueTrigger(\"work\")] string item) { }\n    }\n}\n",
+		"Api/Api.csproj":           proj("    <PackageReference Include=\"Microsoft.NET.Sdk.Functions\" />\n"),
+		"Api/Hello.cs":             "using Microsoft.AspNetCore.Http;\nusing Microsoft.AspNetCore.Mvc;\nusing Microsoft.Azure.WebJobs;\nusing Microsoft.Azure.WebJobs.Extensions.Http;\n\nnamespace Api\n{\n    public static class Hello\n    {\n        [FunctionName(\"Hello\")]\n        public static IActionResult Run([HttpTrigger(AuthorizationLevel.Anonymous, \"get\")] HttpRequest req) => new OkResult();\n    }\n}\n",
+		"Worker/Worker.csproj":     proj("    <PackageReference Include=\"Microsoft.NET.Sdk.Functions\" />\n    <PackageReference Include=\"Microsoft.Azure.WebJobs.Extensions.Storage.Queues\" />\n"),
+		"Worker/Drain.cs":          "using Microsoft.Azure.WebJobs;\n\nnamespace Worker\n{\n    public class Drain\n    {\n        [FunctionName(\"Drain\")]\n        public void Run([QueueTrigger(\"work\")] string item) { }\n    }\n}\n",
 	}
 	for name, body := range files {
 		os.MkdirAll(filepath.Dir(filepath.Join(src, name)), 0o755)

@@ -8,17 +8,62 @@ import (
 	_ "embed"
 	"encoding/json"
 	"fmt"
+	"slices"
+	"strings"
 )
 
 // An Attribute is an isolated attribute: usage name, namespace, its
 // constructors' parameter lists and its settable (named) properties.
 type Attribute struct {
-	Name         string     `json:"name"`
-	Namespace    string     `json:"namespace"`
-	Package      string     `json:"package"`
-	Targets      string     `json:"targets"`
-	Constructors [][]string `json:"constructors"` // parameter names; a trailing "params" parameter is prefixed with "params "
-	Settable     []string   `json:"settable"`
+	Name         string    `json:"name"`
+	Namespace    string    `json:"namespace"`
+	Package      string    `json:"package"`
+	Targets      string    `json:"targets"`
+	Constructors [][]Param `json:"constructors"`
+	Settable     []string  `json:"settable"`
+}
+
+// A Param is a constructor parameter.
+type Param struct {
+	Name     string `json:"name"`
+	Optional bool   `json:"optional,omitempty"` // has a default value
+	Params   bool   `json:"params,omitempty"`   // a params array: any number of trailing arguments
+}
+
+// Fits reports whether n positional arguments fit one of the constructors.
+func (a Attribute) Fits(n int) bool {
+	for _, c := range a.Constructors {
+		min, max := 0, 0
+		for _, p := range c {
+			switch {
+			case p.Params:
+				max = 1 << 30
+			case p.Optional:
+				max++
+			default:
+				min++
+				max++
+			}
+		}
+		if n >= min && n <= max {
+			return true
+		}
+	}
+	return false
+}
+
+// HasParam reports whether some constructor has a parameter called name
+// (so `name: value` is a valid argument label).
+func (a Attribute) HasParam(name string) bool {
+	name = strings.TrimPrefix(name, "@")
+	for _, c := range a.Constructors {
+		for _, p := range c {
+			if strings.TrimPrefix(p.Name, "@") == name {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 //go:embed attributes.json
@@ -48,9 +93,9 @@ func Extract(workerAPI []byte) ([]Attribute, error) {
 				AttributeUsage string `json:"attributeUsage"`
 				Constructors   []struct {
 					Parameters []struct {
-						Name   string `json:"name"`
-						Type   string `json:"type"`
-						Params bool   `json:"params"`
+						Name      string   `json:"name"`
+						Default   *string  `json:"default"`
+						Modifiers []string `json:"modifiers"`
 					} `json:"parameters"`
 					Signature string `json:"signature"`
 				} `json:"constructors"`
@@ -68,9 +113,9 @@ func Extract(workerAPI []byte) ([]Attribute, error) {
 			x.Settable = []string{}
 		}
 		for _, c := range a.Constructors {
-			params := []string{}
+			params := []Param{}
 			for _, p := range c.Parameters {
-				params = append(params, p.Name)
+				params = append(params, Param{Name: p.Name, Optional: p.Default != nil, Params: slices.Contains(p.Modifiers, "params")})
 			}
 			x.Constructors = append(x.Constructors, params)
 		}

@@ -40,7 +40,26 @@ func TestAttributesLoad(t *testing.T) {
 		t.Fatal(err)
 	}
 	q, ok := m["QueueOutput"]
-	if !ok || q.Namespace != "Microsoft.Azure.Functions.Worker" || len(q.Constructors) != 1 || q.Constructors[0][0] != "queueName" {
+	if !ok || q.Namespace != "Microsoft.Azure.Functions.Worker" || len(q.Constructors) != 1 || q.Constructors[0][0].Name != "queueName" {
 		t.Fatalf("QueueOutput facts wrong: %+v", q)
+	}
+	for _, tc := range []struct {
+		attr string
+		n    int
+		want bool
+	}{
+		{"ServiceBusOutput", 1, true}, // entityType has a default
+		{"ServiceBusOutput", 2, true},
+		{"ServiceBusOutput", 3, false},
+		{"HttpTrigger", 4, true}, // params methods
+		{"QueueOutput", 0, false},
+		{"SqlInput", 3, true},
+	} {
+		if got := m[tc.attr].Fits(tc.n); got != tc.want {
+			t.Errorf("%s.Fits(%d) = %v, want %v", tc.attr, tc.n, got, tc.want)
+		}
+	}
+	if !m["CosmosDBTrigger"].HasParam("containerName") || m["CosmosDBTrigger"].HasParam("collectionName") {
+		t.Errorf("CosmosDBTrigger constructor labels wrong")
 	}
 }

@@ -218,7 +218,7 @@ func planArgs(f *cs.File, a *cs.Attribute, r *bindingRow, target string, extra [
 		switch {
 		case arg.Name == "":
 		case arg.Colon:
-			if !ctorHasParam(api, name) {
+			if !api.HasParam(name) {
 				return argPlan{problems: []argProblem{{off: int(arg.Node.StartByte()), what: argLabel(f, arg), why: "[" + target + "] has no constructor parameter " + name}}}
 			}
 		case !slices.Contains(api.Settable, name):
@@ -241,7 +241,7 @@ func planArgs(f *cs.File, a *cs.Attribute, r *bindingRow, target string, extra [
 			remaining++
 		}
 	}
-	if !fitsConstructor(api, remaining) {
+	if !api.Fits(remaining) {
 		return argPlan{problems: []argProblem{{off: int(a.Node.StartByte()), what: "[" + a.Name + "]", why: fmt.Sprintf("[%s] has no constructor taking %d arguments", target, remaining)}}}
 	}
 	var items []*sitter.Node
@@ -273,28 +273,6 @@ func (r *bindingRow) dropRule(key, name string) *droppedArg {
 
 func argLabel(f *cs.File, arg *cs.Arg) string {
 	return strings.Join(strings.Fields(f.Text(arg.Node)), " ")
-}
-
-func ctorHasParam(api apifacts.Attribute, name string) bool {
-	for _, c := range api.Constructors {
-		for _, p := range c {
-			if p == name || strings.TrimPrefix(p, "@") == strings.TrimPrefix(name, "@") {
-				return true
-			}
-		}
-	}
-	return false
-}
-
-// fitsConstructor: a trailing methods/parameterNames parameter is params.
-func fitsConstructor(api apifacts.Attribute, n int) bool {
-	for _, c := range api.Constructors {
-		variadic := len(c) > 0 && (c[len(c)-1] == "methods" || c[len(c)-1] == "parameterNames")
-		if n == len(c) || (variadic && n >= len(c)-1) {
-			return true
-		}
-	}
-	return false
 }
 
 // removeListItems deletes the items marked in drop from a comma-separated

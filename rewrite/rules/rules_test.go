@@ -249,15 +249,13 @@ func checkWorkerAPI(t *testing.T, f *cs.File) {
 		}
 		line := f.Line(int(a.Node.StartByte()))
 		pos := a.Positional()
-		fits := false
-		for _, ctor := range api.Constructors {
-			variadic := len(ctor) > 0 && (ctor[len(ctor)-1] == "methods" || ctor[len(ctor)-1] == "parameterNames")
-			if len(pos) == len(ctor) || (variadic && len(pos) >= len(ctor)-1) {
-				fits = true
-			}
+		if !api.Fits(len(pos)) {
+			t.Errorf("line %d: [%s] with %d positional arguments matches no constructor", line, a.Name, len(pos))
 		}
-		if !fits {
-			t.Errorf("line %d: [%s] with %d positional arguments matches no constructor %v", line, a.Name, len(pos), api.Constructors)
+		for _, arg := range pos {
+			if arg.Colon && !api.HasParam(arg.Name) {
+				t.Errorf("line %d: [%s] has no constructor parameter %s", line, a.Name, arg.Name)
+			}
 		}
 		for _, arg := range a.Args {
 			if arg.Name != "" && !arg.Colon && !slices.Contains(api.Settable, arg.Name) {
