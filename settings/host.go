@@ -22,7 +22,8 @@ const isolatedGuideURL = "https://learn.microsoft.com/azure/azure-functions/dotn
 //   - logging.applicationInsights.samplingSettings now applies to the host's
 //     telemetry only (MAPPING.md §5.5);
 //   - a missing or different "version" (the host needs "2.0");
-//   - an extensionBundle section, which compiled C# apps do not use.
+//   - an extensionBundle section, which compiled C# apps do not use;
+//   - Service Bus 4.x options the 5.x extension ignores, with their new names.
 //
 // path only labels errors; a syntax error is a *SyntaxError.
 func MigrateHostJSON(path string, src []byte) ([]edit.Edit, []report.Finding, error) {
@@ -87,6 +88,8 @@ func MigrateHostJSON(path string, src []byte) ([]edit.Edit, []report.Finding, er
 		}
 	}
 
+	findings = append(findings, serviceBusV4Options(root)...)
+
 	if bundle := root.lookup("extensionBundle"); bundle != nil {
 		findings = append(findings, report.Finding{
 			Rule:    RuleHostExtensionBundle,
@@ -97,6 +100,52 @@ func MigrateHostJSON(path string, src []byte) ([]edit.Edit, []report.Finding, er
 		})
 	}
 	return nil, findings, nil
+}
+
+// serviceBusRenames are the Service Bus extension 4.x host.json options and
+// their 5.x names; the isolated host always loads 5.x (MAPPING.md §6.2).
+var serviceBusRenames = []struct{ group, key, now string }{
+	{"messageHandlerOptions", "autoComplete", "autoCompleteMessages"},
+	{"messageHandlerOptions", "maxConcurrentCalls", "maxConcurrentCalls"},
+	{"messageHandlerOptions", "maxAutoRenewDuration", "maxAutoLockRenewalDuration"},
+	{"sessionHandlerOptions", "maxAutoRenewDuration", "maxAutoLockRenewalDuration"},
+	{"sessionHandlerOptions", "maxConcurrentSessions", "maxConcurrentSessions"},
+	{"sessionHandlerOptions", "messageWaitTimeout", "sessionIdleTimeout"},
+	{"batchOptions", "maxMessageCount", "maxMessageBatchSize"},
+}
+
+// serviceBusV4Options reports extensions.serviceBus options written for the
+// 4.x extension: the 5.x extension ignores them, so they silently stop
+// applying (defaults: autoCompleteMessages true, maxConcurrentCalls 16,
+// maxMessageBatchSize 1000).
+func serviceBusV4Options(root *value) []report.Finding {
+	ext := root.lookup("extensions")
+	if ext == nil {
+		return nil
+	}
+	sb := ext.val.lookup("serviceBus")
+	if sb == nil {
+		return nil
+	}
+	var out []report.Finding
+	for _, r := range serviceBusRenames {
+		group := sb.val.lookup(r.group)
+		if group == nil {
+			continue
+		}
+		if m := group.val.lookup(r.key); m != nil {
+			out = append(out, report.Finding{
+				Rule: RuleHostServiceBus,
+				Message: fmt.Sprintf("extensions.serviceBus.%s.%s is a Service Bus 4.x option; the isolated host loads the 5.x extension, which ignores it",
+					r.group, r.key),
+				Action: fmt.Sprintf("move the value to extensions.serviceBus.%s", r.now),
+				Ref:    "MAPPING.md §6.2",
+				URL:    "https://learn.microsoft.com/azure/azure-functions/functions-bindings-service-bus",
+				Offset: m.keyStart,
+			})
+		}
+	}
+	return out
 }
 
 func hasPrefixFold(s, prefix string) bool {

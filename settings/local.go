@@ -20,6 +20,7 @@ const (
 const (
 	RuleWorkerRuntime       = "settings-worker-runtime"
 	RuleInprocNet8          = "settings-inproc-net8"
+	RuleHostServiceBus      = "hostjson-servicebus-options"
 	RuleHostLogLevels       = "hostjson-log-levels"
 	RuleHostSampling        = "hostjson-appinsights-sampling"
 	RuleHostVersion         = "hostjson-version"
