@@ -14,6 +14,7 @@ var All = []*rewrite.Rule{
 	TimerTrigger,
 	Bindings,
 	Outputs,
+	ServiceBusSettlement,
 	Logger,
 	ExecutionContext,
 	Leftover,
