@@ -63,11 +63,16 @@ func runBindings(p *rewrite.Pass) {
 			if n := typeProblem(p, r, a.Param.TypeText); n != nil {
 				p.Report(int(a.Param.Node.StartByte()), true, n.message(a.Param.TypeText), "use "+n.Use+" ("+n.Ref+")")
 			}
+			checkSDKType(p, a, r, dir)
+		}
+		if dir == "trigger" {
+			checkTriggerMetadata(p, a, r)
 		}
 		target := r.target(dir)
 		plan := planArgs(f, a, r, target, bindingExtras(p, a, r, dir))
 		reportArgProblems(p, plan, -1)
 		if !plan.ok {
+			keepAccount(p, a, r)
 			continue
 		}
 		edits := plan.edits
@@ -151,6 +156,71 @@ func methodOf(a *cs.Attribute) uintptr {
 	return 0
 }
 
+// checkSDKType reports SDK client bindings the worker cannot serve as
+// written: a trigger bound to a client cannot feed binding expressions
+// (MAPPING.md §3.0 rule 7), and a container client needs a blob name in its
+// path (§3.5).
+func checkSDKType(p *rewrite.Pass, a *cs.Attribute, r *bindingRow, dir string) {
+	f := p.File
+	t := simpleTypeName(a.Param.TypeText)
+	if !slices.Contains(r.SDKTypes, t) {
+		return
+	}
+	switch {
+	case dir == "trigger" && a.Func != nil:
+		for _, prm := range a.Func.Params {
+			for _, other := range prm.Attrs {
+				if other == a || bindings.byName[other.Name] == nil || other.ArgList == nil {
+					continue
+				}
+				if strings.Contains(f.Text(other.ArgList), "{") {
+					p.Report(int(a.Param.Node.StartByte()), true,
+						"the trigger binds the SDK type "+t+" while another binding's path uses trigger data; the isolated worker cannot combine the two",
+						"bind the trigger to string, Stream or byte[], or build the other blob's name in code (MAPPING.md §3.0 rule 7)")
+					return
+				}
+			}
+		}
+	case t == "BlobContainerClient":
+		if pos := a.Positional(); len(pos) > 0 && pos[0].Value != nil && strings.HasPrefix(pos[0].Value.Kind(), "string") && !strings.Contains(f.Text(pos[0].Value), "/") {
+			p.Report(int(a.Param.Node.StartByte()), true,
+				"a BlobContainerClient input needs a blob name in its path in the isolated worker",
+				"add a placeholder blob name to the path, e.g. \"container/placeholder.txt\" (MAPPING.md §3.5)")
+		}
+	}
+}
+
+// checkTriggerMetadata reports trigger metadata parameters that no longer
+// bind by name (MAPPING.md §4.6, §4.10).
+func checkTriggerMetadata(p *rewrite.Pass, a *cs.Attribute, r *bindingRow) {
+	if a.Func == nil || len(r.Metadata) == 0 {
+		return
+	}
+	for _, prm := range a.Func.Params {
+		if len(prm.Attrs) > 0 || prm == a.Param {
+			continue
+		}
+		for _, m := range r.Metadata {
+			if strings.EqualFold(prm.Name, m) && simpleTypeName(prm.TypeText) != "string" {
+				p.Report(int(prm.Node.StartByte()), true,
+					"trigger metadata parameter "+prm.Name+" ("+prm.TypeText+") is not bound as a parameter by the isolated worker",
+					"take a FunctionContext and read FunctionContext.BindingContext.BindingData[\""+m+"\"] ("+r.Ref+", §4.6)")
+			}
+		}
+	}
+}
+
+// keepAccount writes the folded account into a binding that stays in
+// place, so removing [StorageAccount] loses nothing (MAPPING.md §3.6).
+func keepAccount(p *rewrite.Pass, a *cs.Attribute, r *bindingRow) {
+	if r.Account == "" || a.Named("Connection") != nil {
+		return
+	}
+	if acct, ok := accountFor(p, a, r.Account); ok {
+		p.Fix("Keep the account on ["+a.Name+"]", appendArgs(a, len(a.Args), []string{"Connection = " + acct}))
+	}
+}
+
 // removeAccounts deletes [StorageAccount] and [ServiceBusAccount]: their
 // value now sits in each binding's Connection (MAPPING.md §3.6).
 func removeAccounts(p *rewrite.Pass) {
@@ -158,6 +228,9 @@ func removeAccounts(p *rewrite.Pass) {
 	for _, a := range p.Model.Attributes {
 		if bindings.Accounts[a.Name] == "" {
 			continue
+		}
+		if a.Param != nil && a.Param.Modifier == "out" && hasOutputBinding(f, a.Param) {
+			continue // the parameter moves to the method, taking its account along
 		}
 		if a.Target == "assembly" || len(a.Positional()) != 1 {
 			p.Report(int(a.Node.StartByte()), true, "["+a.Name+"] here is not folded into the bindings",

@@ -37,6 +37,8 @@ type bindingRow struct {
 	Types          []typeNote        `json:"types"`
 	Retype         map[string]string `json:"retype"`
 	StringThirdArg string            `json:"stringThirdArg"`
+	Metadata       []string          `json:"metadata"`
+	SDKTypes       []string          `json:"sdkTypes"`
 }
 
 type droppedArg struct {
@@ -192,10 +194,8 @@ func planArgs(f *cs.File, a *cs.Attribute, r *bindingRow, target string, extra [
 	for i, arg := range a.Args {
 		positional := arg.Name == "" || arg.Colon
 		key := arg.Name
-		if arg.Name == "" {
-			key = fmt.Sprintf("#%d", pos)
-		}
 		if positional {
+			key = fmt.Sprintf("#%d", pos)
 			pos++
 		}
 		if d := r.dropRule(key, arg.Name); d != nil {
@@ -262,9 +262,11 @@ func planArgs(f *cs.File, a *cs.Attribute, r *bindingRow, target string, extra [
 	return plan
 }
 
+// dropRule finds the drop entry for an argument by position ("#1") or by
+// name; a `name:` label matches its property spelling too (access: Access).
 func (r *bindingRow) dropRule(key, name string) *droppedArg {
 	for i, d := range r.Drop {
-		if d.Arg == key || (name != "" && d.Arg == name) {
+		if d.Arg == key || (name != "" && strings.EqualFold(d.Arg, name)) {
 			return &r.Drop[i]
 		}
 	}

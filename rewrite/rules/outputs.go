@@ -55,6 +55,7 @@ func runOutputs(p *rewrite.Pass) {
 				case why != "":
 					blocked = true
 					p.Report(int(prm.Node.StartByte()), true, why, do)
+					keepAccount(p, a, r)
 				case prm.Modifier != "out":
 					blocked = true
 				default:
@@ -125,7 +126,12 @@ func outputOf(p *rewrite.Pass, fn *cs.Function, a *cs.Attribute, r *bindingRow) 
 		}
 	}
 	plan := planArgs(f, a, r, r.Output, bindingExtras(p, a, r, "output"))
-	reportArgProblems(p, plan, int(fn.Node.StartByte()))
+	if plan.ok {
+		// The attribute moves onto the method: say so there.
+		reportArgProblems(p, plan, int(fn.Node.StartByte()))
+	} else {
+		reportArgProblems(p, plan, -1)
+	}
 	if !plan.ok {
 		return output{}, "[" + a.Name + "]'s arguments do not fit [" + r.Output + "]", "migrate this output by hand" + refs
 	}
