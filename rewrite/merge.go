@@ -64,7 +64,7 @@ func (m *fileMerge) merge() ([]byte, []report.Finding, error) {
 		}
 		if _, err := edit.Validate(len(m.src), append(append([]edit.Edit(nil), accepted...), fx.Edits...)); err != nil {
 			findings = append(findings, report.Finding{Rule: fx.Rule, Offset: fx.Edits[0].Start, Marker: true,
-				Message: fmt.Sprintf("not migrated: %s conflicts with another change here (%v)", fx.Message, err),
+				Message: "not migrated: " + fx.Message + " conflicts with another change to the same code",
 				Action:  "migrate this by hand", Ref: "MAPPING.md §9"})
 			continue
 		}
@@ -123,8 +123,15 @@ func (m *fileMerge) merge() ([]byte, []report.Finding, error) {
 			}
 			seen[key] = true
 			mk := edit.Edit{Start: ls, End: ls, New: cs.Indent(m.src, ls) + text + cs.DetectEOL(m.src)}
-			if _, err := edit.Validate(len(m.src), append(append([]edit.Edit(nil), accepted...), append(marks, mk)...)); err != nil {
-				continue
+			if m.conflicts(accepted, marks, mk) {
+				// The line's start is inside a change (a removed argument
+				// on its own line): mark the line where that change starts.
+				ls = cs.LineStart(m.src, coveringStart(accepted, ls))
+				mk = edit.Edit{Start: ls, End: ls, New: cs.Indent(m.src, ls) + text + cs.DetectEOL(m.src)}
+				if seen[fmt.Sprint(ls, text)] || m.markedAbove(ls, text) || m.conflicts(accepted, marks, mk) {
+					continue
+				}
+				seen[fmt.Sprint(ls, text)] = true
 			}
 			marks = append(marks, mk)
 		}
@@ -144,6 +151,21 @@ func (m *fileMerge) merge() ([]byte, []report.Finding, error) {
 		findings[i].Line = cs.LineOf(starts, newOffset(sorted, findings[i].Offset))
 	}
 	return out, findings, nil
+}
+
+func (m *fileMerge) conflicts(accepted, marks []edit.Edit, mk edit.Edit) bool {
+	_, err := edit.Validate(len(m.src), append(append(append([]edit.Edit(nil), accepted...), marks...), mk))
+	return err != nil
+}
+
+// coveringStart returns the start of the edit whose range holds off, or off.
+func coveringStart(edits []edit.Edit, off int) int {
+	for _, e := range edits {
+		if e.Start < off && off < e.End {
+			return e.Start
+		}
+	}
+	return off
 }
 
 // markedAbove reports whether the line before lineStart already is text:

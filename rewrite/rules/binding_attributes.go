@@ -67,6 +67,7 @@ func runBindings(p *rewrite.Pass) {
 		}
 		if dir == "trigger" {
 			checkTriggerMetadata(p, a, r)
+			checkCompanionTypes(p, a, r)
 		}
 		target := r.target(dir)
 		plan := planArgs(f, a, r, target, bindingExtras(p, a, r, dir))
@@ -121,7 +122,11 @@ func reportArgProblems(p *rewrite.Pass, plan argPlan, at int) {
 			off = at
 		}
 		if pr.dropped {
-			p.Report(off, true, pr.what+" was dropped: "+pr.why, "move this setting to host.json or the SDK client if it is still needed (MAPPING.md §3)")
+			do := pr.do
+			if do == "" {
+				do = "move this setting to host.json or the SDK client if it is still needed"
+			}
+			p.Report(off, true, pr.what+" was dropped: "+pr.why, do+" ("+pr.ref+")")
 		} else {
 			p.Report(off, true, pr.what+" is not migrated: "+pr.why, "migrate this binding by hand (MAPPING.md §3)")
 		}
@@ -210,6 +215,23 @@ func checkTriggerMetadata(p *rewrite.Pass, a *cs.Attribute, r *bindingRow) {
 	}
 }
 
+// checkCompanionTypes reports parameters beside a trigger whose types the
+// row says no longer bind (MessageReceiver, PartitionContext, ...): they carry
+// no attribute of their own, so only the trigger's row knows them.
+func checkCompanionTypes(p *rewrite.Pass, a *cs.Attribute, r *bindingRow) {
+	if a.Func == nil {
+		return
+	}
+	for _, prm := range a.Func.Params {
+		if len(prm.Attrs) > 0 || prm == a.Param {
+			continue
+		}
+		if n := typeProblem(p, r, prm.TypeText); n != nil {
+			p.Report(int(prm.Node.StartByte()), true, n.message(prm.TypeText), "use "+n.Use+" ("+n.Ref+")")
+		}
+	}
+}
+
 // keepAccount writes the folded account into a binding that stays in
 // place, so removing [StorageAccount] loses nothing (MAPPING.md §3.6).
 func keepAccount(p *rewrite.Pass, a *cs.Attribute, r *bindingRow) {
@@ -266,8 +288,16 @@ func removeAttribute(f *cs.File, a *cs.Attribute) edit.Edit {
 }
 
 // checkRetries keeps retry attributes only on functions whose trigger
-// supports function-level retries (MAPPING.md §3.19, AZFW0012).
+// supports function-level retries (MAPPING.md §3.19, AZFW0012). The isolated
+// attributes target methods only, so a class-level one is reported.
 func checkRetries(p *rewrite.Pass) {
+	for _, a := range p.Model.Attributes {
+		if slices.Contains(bindings.Retries.Attributes, a.Name) && a.List.Parent() != nil && a.List.Parent().Kind() == "class_declaration" {
+			p.Report(int(a.Node.StartByte()), true,
+				"["+a.Name+"] on a class does not compile in the isolated worker: its retry attributes target methods only",
+				"put the attribute on each function whose trigger supports retries (Timer, Event Hubs, Cosmos DB, Kafka) and remove it here ("+bindings.Retries.Ref+")")
+		}
+	}
 	for _, fn := range p.Model.Functions {
 		var trigger string
 		for _, prm := range fn.Params {
@@ -292,19 +322,29 @@ func checkRetries(p *rewrite.Pass) {
 	}
 }
 
-// insertUsingLine adds `using ns;` after the last top-level using.
+// insertUsingLine adds `using ns;` after the last top-level using, or
+// after the first block of usings inside a namespace, in its indentation.
 func insertUsingLine(f *cs.File, m *cs.Model, ns string) edit.Edit {
-	line := "using " + ns + ";" + f.EOL
 	var last *cs.Using
 	for _, u := range m.Usings {
 		if u.Node.Parent() != nil && u.Node.Parent().Kind() == "compilation_unit" {
 			last = u
 		}
 	}
+	if last == nil && len(m.Usings) > 0 {
+		last = m.Usings[0]
+		for _, u := range m.Usings[1:] {
+			if u.Node.Parent() == nil || last.Node.Parent() == nil || u.Node.Parent().Id() != last.Node.Parent().Id() {
+				break
+			}
+			last = u
+		}
+	}
 	if last != nil {
 		at := cs.LineEnd(f.Src, int(last.Node.EndByte())-1)
-		return edit.Edit{Start: at, End: at, New: line}
+		return edit.Edit{Start: at, End: at, New: cs.Indent(f.Src, int(last.Node.StartByte())) + "using " + ns + ";" + f.EOL}
 	}
+	line := "using " + ns + ";" + f.EOL
 	at := 0
 	if len(f.Src) >= 3 && string(f.Src[:3]) == "\xef\xbb\xbf" {
 		at = 3

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"unicode"
 
 	sitter "github.com/tree-sitter/go-tree-sitter"
 
@@ -37,6 +38,7 @@ type bindingRow struct {
 	Types          []typeNote        `json:"types"`
 	Retype         map[string]string `json:"retype"`
 	StringThirdArg string            `json:"stringThirdArg"`
+	Values         map[string]string `json:"values"`
 	Metadata       []string          `json:"metadata"`
 	SDKTypes       []string          `json:"sdkTypes"`
 }
@@ -45,6 +47,7 @@ type droppedArg struct {
 	Arg    string `json:"arg"` // property or label name, or "#N" for the Nth (0-based) positional argument
 	Silent bool   `json:"silent"`
 	Why    string `json:"why"`
+	Do     string `json:"do"` // what to do instead; a generic hint when empty
 }
 
 type typeNote struct {
@@ -174,6 +177,8 @@ type argPlan struct {
 type argProblem struct {
 	off       int
 	what, why string
+	do        string // for a dropped argument: what to do instead
+	ref       string
 	dropped   bool
 }
 
@@ -201,14 +206,24 @@ func planArgs(f *cs.File, a *cs.Attribute, r *bindingRow, target string, extra [
 		if d := r.dropRule(key, arg.Name); d != nil {
 			drop[i] = true
 			if !d.Silent {
-				plan.problems = append(plan.problems, argProblem{off: int(arg.Node.StartByte()), what: argLabel(f, arg), why: d.Why, dropped: true})
+				plan.problems = append(plan.problems, argProblem{off: int(arg.Node.StartByte()), what: argLabel(f, arg), why: d.Why, do: d.Do, ref: r.Ref, dropped: true})
 			}
 			continue
 		}
 		if arg.Name == "" && arg.Value != nil && strings.Contains(f.Text(arg.Value), "AccessRights.") {
 			drop[i] = true
-			plan.problems = append(plan.problems, argProblem{off: int(arg.Node.StartByte()), what: f.Text(arg.Value), why: "the Functions 1.x AccessRights argument does not exist in the isolated worker", dropped: true})
+			plan.problems = append(plan.problems, argProblem{off: int(arg.Node.StartByte()), what: f.Text(arg.Value), why: "the Functions 1.x AccessRights argument does not exist in the isolated worker",
+				do: "nothing: the rights now come from the connection's access policy", ref: r.Ref, dropped: true})
 			continue
+		}
+		if arg.Value != nil {
+			v := f.Text(arg.Value)
+			for from, to := range r.Values {
+				if strings.HasPrefix(v, from) {
+					plan.edits = append(plan.edits, replace(arg.Value, to+strings.TrimPrefix(v, from)))
+					break
+				}
+			}
 		}
 		name := arg.Name
 		if n, ok := r.Renames[name]; ok && name != "" {
@@ -223,15 +238,23 @@ func planArgs(f *cs.File, a *cs.Attribute, r *bindingRow, target string, extra [
 			}
 		case !slices.Contains(api.Settable, name):
 			drop[i] = true
-			plan.problems = append(plan.problems, argProblem{off: int(arg.Node.StartByte()), what: argLabel(f, arg), why: "[" + target + "] has no property " + name, dropped: true})
+			plan.problems = append(plan.problems, argProblem{off: int(arg.Node.StartByte()), what: argLabel(f, arg), why: "[" + target + "] has no property " + name, ref: r.Ref, dropped: true})
 			continue
 		default:
 			named[name] = true
 		}
 	}
 	if r.StringThirdArg != "" && target == r.Input {
-		if p := a.Positional(); len(p) == 3 && !p[2].Colon && p[2].Value != nil && strings.HasPrefix(p[2].Value.Kind(), "string") {
-			plan.edits = append(plan.edits, insertAt(int(p[2].Node.StartByte()), r.StringThirdArg+": "))
+		// In-process had a (text, connection, parameters) overload; the
+		// isolated third parameter is the CommandType (MAPPING.md §3.17).
+		if p := a.Positional(); len(p) == 3 && !p[2].Colon && p[2].Value != nil {
+			switch v := p[2].Value; {
+			case isStringExpr(v.Kind()):
+				plan.edits = append(plan.edits, insertAt(int(p[2].Node.StartByte()), r.StringThirdArg+": "))
+			case !strings.Contains(f.Text(v), "CommandType."):
+				return argPlan{problems: []argProblem{{off: int(p[2].Node.StartByte()), what: f.Text(v),
+					why: "cannot tell whether this third argument is the command type or the parameters string"}}}
+			}
 		}
 	}
 	// The arguments that remain must fit a constructor.
@@ -408,10 +431,13 @@ func typeProblem(p *rewrite.Pass, r *bindingRow, typeText string) *typeNote {
 	return nil
 }
 
-// message says what is wrong with a parameter of type t.
+// message says what is wrong with a parameter of type t, naming the type
+// unless the reason already does (as a whole word).
 func (n *typeNote) message(t string) string {
-	if strings.Contains(n.Why, n.Type) {
-		return n.Why
+	for _, w := range strings.FieldsFunc(n.Why, func(r rune) bool { return !(r == '.' || r == '_' || unicode.IsLetter(r) || unicode.IsDigit(r)) }) {
+		if w == n.Type || strings.HasSuffix(w, "."+n.Type) {
+			return n.Why
+		}
 	}
 	return t + ": " + n.Why
 }

@@ -111,6 +111,15 @@ func outputOf(p *rewrite.Pass, fn *cs.Function, a *cs.Attribute, r *bindingRow) 
 	f := p.File
 	p.Need(r.Package)
 	refs := " (" + r.Ref + ", §4.5)"
+	if a.Target == "return" && fn.ReturnType != nil {
+		t := f.Text(fn.ReturnType)
+		if simpleTypeName(t) == "Task" || simpleTypeName(t) == "ValueTask" {
+			t = genericArg(t)
+		}
+		if n := typeProblem(p, r, t); n != nil {
+			return output{}, n.message(t), "use " + n.Use + " (" + n.Ref + ")"
+		}
+	}
 	if a.Param != nil {
 		t := a.Param.TypeText
 		if n := typeProblem(p, r, t); n != nil {
