@@ -205,7 +205,7 @@ func checkInvariants(t *testing.T, in, out []byte, findings []report.Finding, o 
 	if !bytes.Contains(indentation(in), []byte("\t")) && bytes.Contains(indentation(out), []byte("\t")) {
 		t.Errorf("tabs introduced into a file indented with spaces")
 	}
-	checkWorkerAPI(t, fout)
+	checkWorkerAPI(t, in, fout, findings)
 	checkLeftovers(t, importsInProcess(cs.Analyze(fin)), fout, findings)
 }
 
@@ -226,8 +226,14 @@ func indentation(b []byte) []byte {
 // checkWorkerAPI checks every isolated attribute in the output against the
 // real API: its arguments fit a constructor, its named properties are
 // settable, and output attributes sit on methods or properties only.
-func checkWorkerAPI(t *testing.T, f *cs.File) {
+// Attributes the tool left exactly as they were, with a finding on their
+// line, are the input's, not something the tool emitted.
+func checkWorkerAPI(t *testing.T, in []byte, f *cs.File, findings []report.Finding) {
 	t.Helper()
+	reported := map[int]bool{}
+	for _, fd := range findings {
+		reported[fd.Line] = true
+	}
 	facts, err := apifacts.Attributes()
 	if err != nil {
 		t.Fatal(err)
@@ -248,6 +254,9 @@ func checkWorkerAPI(t *testing.T, f *cs.File) {
 			continue
 		}
 		line := f.Line(int(a.Node.StartByte()))
+		if reported[line] && bytes.Contains(in, []byte(f.Text(a.Node))) {
+			continue
+		}
 		pos := a.Positional()
 		if !api.Fits(len(pos)) {
 			t.Errorf("line %d: [%s] with %d positional arguments matches no constructor", line, a.Name, len(pos))
