@@ -48,7 +48,7 @@ func runBindings(p *rewrite.Pass) {
 			if isolated[methodOf(a)] {
 				continue // already an isolated [Function]
 			}
-			if inProcessFile(p.Model) || strings.HasPrefix(a.Qualifier, "Microsoft.Azure.WebJobs") {
+			if importsInProcess(p.Model) || strings.HasPrefix(a.Qualifier, "Microsoft.Azure.WebJobs") {
 				p.Report(int(a.Node.StartByte()), true, "["+a.Name+"] outside a function method is not migrated",
 					"move the binding onto a function parameter or replace it with an SDK client ("+r.Ref+")")
 			}
@@ -132,8 +132,6 @@ func reportArgProblems(p *rewrite.Pass, plan argPlan, at int) {
 		}
 	}
 }
-
-func inProcessFile(m *cs.Model) bool { return importsInProcess(m) }
 
 // isolatedFunctions returns the ids of methods that carry [Function].
 func isolatedFunctions(m *cs.Model) map[uintptr]bool {
