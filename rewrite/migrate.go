@@ -149,6 +149,7 @@ func migrate(p *Project, opt Options, shared map[string]*sharedFile) (*Result, e
 		}
 	}()
 	hasEntryPoint := ""
+	var style sourceStyle
 	for _, abs := range p.Sources {
 		src, err := readFile(abs)
 		if err != nil {
@@ -173,6 +174,13 @@ func migrate(p *Project, opt Options, shared map[string]*sharedFile) (*Result, e
 		if isEntryPoint(src) {
 			hasEntryPoint = abs
 		}
+		if f.EOL == "\r\n" {
+			style.crlf++
+		}
+		if hasBOM(src) {
+			style.boms++
+		}
+		style.n++
 	}
 
 	var needs []string
@@ -256,7 +264,7 @@ func migrate(p *Project, opt Options, shared map[string]*sharedFile) (*Result, e
 	}
 
 	// Program.cs, the isolated entry point.
-	if err := res.addProgram(p, projDoc, facts, opt, hasEntryPoint, display, addFindings); err != nil {
+	if err := res.addProgram(p, projDoc, facts, opt, hasEntryPoint, style, display, addFindings); err != nil {
 		return nil, err
 	}
 	addFindings([]report.Finding{{Rule: ruleDeploy, Path: projDisplay,
@@ -384,7 +392,11 @@ func isEntryPoint(src []byte) bool {
 	return false
 }
 
-func (r *Result) addProgram(p *Project, doc *csproj.Doc, facts *Facts, opt Options, entry string, display func(string) string, add func([]report.Finding)) error {
+// sourceStyle counts the line endings and BOMs of a project's C# files, so
+// a generated file can follow the majority.
+type sourceStyle struct{ n, crlf, boms int }
+
+func (r *Result) addProgram(p *Project, doc *csproj.Doc, facts *Facts, opt Options, entry string, style sourceStyle, display func(string) string, add func([]report.Finding)) error {
 	path := filepath.Join(p.Dir, "Program.cs")
 	if entry != "" {
 		src, _ := os.ReadFile(entry)
@@ -420,20 +432,9 @@ func (r *Result) addProgram(p *Project, doc *csproj.Doc, facts *Facts, opt Optio
 	}
 	// The new file follows the project's majority style.
 	eol, bom := doc.EOL, false
-	crlf, boms := 0, 0
-	for _, s := range p.Sources {
-		if src, err := os.ReadFile(s); err == nil {
-			if cs.DetectEOL(src) == "\r\n" {
-				crlf++
-			}
-			if hasBOM(src) {
-				boms++
-			}
-		}
-	}
-	if n := len(p.Sources); n > 0 {
-		eol, bom = "\n", boms*2 > n
-		if crlf*2 > n {
+	if style.n > 0 {
+		eol, bom = "\n", style.boms*2 > style.n
+		if style.crlf*2 > style.n {
 			eol = "\r\n"
 		}
 	}

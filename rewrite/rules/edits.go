@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"fmt"
 	"strings"
 
 	sitter "github.com/tree-sitter/go-tree-sitter"
@@ -164,3 +165,26 @@ func genericArg(t string) string {
 
 // insertAt returns an insertion of s at off.
 func insertAt(off int, s string) edit.Edit { return edit.Edit{Start: off, End: off, New: s} }
+
+// freeName returns the first of names not in taken, else the first name
+// with the smallest number from 2 up appended that is free.
+func freeName(taken map[string]bool, names ...string) string {
+	for _, n := range names {
+		if !taken[n] {
+			return n
+		}
+	}
+	for i := 2; ; i++ {
+		if n := fmt.Sprintf("%s%d", names[0], i); !taken[n] {
+			return n
+		}
+	}
+}
+
+func setOf(names []string) map[string]bool {
+	set := make(map[string]bool, len(names))
+	for _, n := range names {
+		set[n] = true
+	}
+	return set
+}

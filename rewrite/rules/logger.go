@@ -139,20 +139,7 @@ func calledInFile(p *rewrite.Pass, fn *cs.Function) bool {
 }
 
 func freeMemberName(cls *cs.Class, names ...string) string {
-	taken := map[string]bool{}
-	for _, m := range cls.Members {
-		taken[m] = true
-	}
-	for _, n := range names {
-		if !taken[n] {
-			return n
-		}
-	}
-	for i := 2; ; i++ {
-		if n := fmt.Sprintf("%s%d", names[0], i); !taken[n] {
-			return n
-		}
-	}
+	return freeName(setOf(cls.Members), names...)
 }
 
 func injectLogger(p *rewrite.Pass, cls *cs.Class, fns []*cs.Function) {
@@ -268,21 +255,9 @@ func loggerFromContext(p *rewrite.Pass, fn *cs.Function) {
 }
 
 func freeLocalName(fn *cs.Function, names ...string) string {
-	taken := map[string]bool{}
+	taken := setOf(fn.Declarations)
 	for _, prm := range fn.Params {
 		taken[prm.Name] = true
 	}
-	for _, d := range fn.Declarations {
-		taken[d] = true
-	}
-	for _, n := range names {
-		if !taken[n] {
-			return n
-		}
-	}
-	for i := 2; ; i++ {
-		if n := fmt.Sprintf("%s%d", names[0], i); !taken[n] {
-			return n
-		}
-	}
+	return freeName(taken, names...)
 }

@@ -313,10 +313,7 @@ func uniqueTypeName(m *cs.Model, name string) string {
 	for _, c := range m.Classes {
 		taken[c.Name] = true
 	}
-	for i := 2; taken[name]; i++ {
-		name = fmt.Sprintf("%s%d", strings.TrimRight(name, "0123456789"), i)
-	}
-	return name
+	return freeName(taken, name)
 }
 
 // paramNodes returns the function's parameter nodes in order.
