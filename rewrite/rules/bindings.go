@@ -41,6 +41,7 @@ type bindingRow struct {
 	Values         map[string]string `json:"values"`
 	Metadata       []string          `json:"metadata"`
 	SDKTypes       []string          `json:"sdkTypes"`
+	Array          bool              `json:"array"` // the output binds T[] for several items
 }
 
 type droppedArg struct {

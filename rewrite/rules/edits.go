@@ -188,3 +188,14 @@ func setOf(names []string) map[string]bool {
 	}
 	return set
 }
+
+// insertFirstStatements puts stmts, one per line, at the top of block.
+func insertFirstStatements(f *cs.File, block *sitter.Node, stmts []string) edit.Edit {
+	sep := " "
+	if block.NamedChildCount() > 0 {
+		if at := int(block.NamedChild(0).StartByte()); cs.OnlyWhitespaceBefore(f.Src, at) {
+			sep = f.EOL + cs.Indent(f.Src, at)
+		}
+	}
+	return insertFirstStatement(f, block, strings.Join(stmts, sep))
+}

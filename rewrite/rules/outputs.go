@@ -17,16 +17,21 @@ var Outputs = &rewrite.Rule{
 	Doc: `move output bindings to the method or an output class
 
 Isolated output attributes may only sit on a method or on a property of a
-returned object; out parameters and [return:] targets are not supported. A
-[return: X] output becomes the row's isolated output attribute on the
-method. A single out parameter of a void function becomes the return value:
-the method declares a local of the same name, and every return hands it
-back. Several out parameters, or out parameters beside an HTTP result, move
-into a generated output class named after the function and placed after its
-class, one property per output with its output attribute and [HttpResult] on
-the HTTP response; every return builds that object. Collectors (ICollector,
-IAsyncCollector), stream and writer outputs, and SDK clients bound as outputs
-are reported: rewriting them changes delivery timing or needs an SDK client.`,
+returned object; out parameters, collectors and [return:] targets are not
+supported. A lone [return: X] output becomes the row's isolated output
+attribute on the method. A single out parameter of a void function becomes
+the return value: the method declares a local of the same name, and every
+return hands it back. A collector (ICollector, IAsyncCollector) of a binding
+that accepts arrays becomes a List of the same name: Add and AddAsync calls
+add to it, and the function returns it as an array, so messages are sent
+only after the function returns successfully (reported as a note). Several
+outputs, or outputs beside an HTTP response or a [return:] value, move into
+a generated output class named after the function and placed after its
+class, one property per output with its output attribute and [HttpResult]
+on the HTTP response; every return builds that object. What would change
+behaviour or needs an SDK client stays and is reported: collectors passed
+to helpers, flushed, captured in lambdas or used before a throw, stream and
+writer outputs, SDK clients bound as outputs.`,
 	Ref: "MAPPING.md §4.5",
 	URL: "https://learn.microsoft.com/azure/azure-functions/migrate-dotnet-to-isolated-model",
 	Run: runOutputs,
@@ -36,14 +41,55 @@ are reported: rewriting them changes delivery timing or needs an SDK client.`,
 type output struct {
 	param *cs.Param // nil for [return: X]
 	attr  string    // the isolated attribute with its arguments: `[QueueOutput("q")]`
+	elem  string    // a collector's element type; "" for out parameters
+	adds  []collectorAdd
+}
+
+// A collectorAdd is one Add or AddAsync statement expression of a
+// collector, rewritten to add to a list of the same name.
+type collectorAdd struct {
+	node *sitter.Node // the expression to replace (the await, when awaited)
+	item string       // the added value as written
+}
+
+func (o output) describe() string {
+	if o.elem != "" {
+		return "collector " + o.param.Name
+	}
+	return "out parameter " + o.param.Name
+}
+
+// valueType is the type the output has once it is returned.
+func (o output) valueType(f *cs.File) string {
+	if o.elem != "" {
+		return o.elem + "[]"
+	}
+	return f.Text(o.param.Type)
+}
+
+// value is the expression that hands the output back.
+func (o output) value() string {
+	if o.elem != "" {
+		return o.param.Name + ".ToArray()"
+	}
+	return o.param.Name
+}
+
+// local declares the variable that replaces the parameter.
+func (o output) local(f *cs.File) string {
+	if o.elem != "" {
+		return "var " + o.param.Name + " = new List<" + o.elem + ">();"
+	}
+	return f.Text(o.param.Type) + " " + o.param.Name + ";"
 }
 
 func runOutputs(p *rewrite.Pass) {
 	f := p.File
+	collected := false
 	for _, fn := range p.Model.Functions {
 		var outs []output
 		var ret *output
-		var retList *cs.Attribute
+		var retAttr *cs.Attribute
 		blocked := false
 		for _, prm := range fn.Params {
 			for _, a := range prm.Attrs {
@@ -51,14 +97,11 @@ func runOutputs(p *rewrite.Pass) {
 				if r == nil || direction(f, a, r) != "output" {
 					continue
 				}
-				switch o, why, do := outputOf(p, fn, a, r); {
-				case why != "":
+				if o, why, do := outputOf(p, fn, a, r); why != "" {
 					blocked = true
 					p.Report(int(prm.Node.StartByte()), true, why, do)
 					keepAccount(p, a, r)
-				case prm.Modifier != "out":
-					blocked = true
-				default:
+				} else {
 					outs = append(outs, o)
 				}
 			}
@@ -78,21 +121,36 @@ func runOutputs(p *rewrite.Pass) {
 				p.Report(int(a.Node.StartByte()), true, why, do)
 				continue
 			}
-			ret, retList = &o, a
+			ret, retAttr = &o, a
 		}
 		switch {
-		case ret != nil && len(outs) == 0 && !blocked:
-			p.Fix("Move [return: "+retList.Name+"] to the method", replace(retList.List, ret.attr))
-		case len(outs) == 0:
-		case blocked || ret != nil:
+		case blocked || len(outs) == 0:
 			for _, o := range outs {
 				p.Report(int(o.param.Node.StartByte()), true,
-					"out parameter "+o.param.Name+" is not supported by the isolated worker and this function has outputs the tool does not restructure",
-					"move every output of this function into an output class with one *Output property each (MAPPING.md §4.5)")
+					o.describe()+" is not supported by the isolated worker and this function has outputs the tool does not restructure",
+					"move every output of this function into an output class with one *Output property each (MAPPING.md §4.5, §8 item 15)")
+			}
+			if ret != nil {
+				// Moving the attribute is right whatever happens to the others.
+				p.Fix("Move [return: "+retAttr.Name+"] to the method", replace(retAttr.List, ret.attr))
 			}
 		default:
-			restructureOutputs(p, fn, outs)
+			if !restructureOutputs(p, fn, outs, ret, retAttr) {
+				if ret != nil {
+					p.Fix("Move [return: "+retAttr.Name+"] to the method", replace(retAttr.List, ret.attr))
+				}
+			} else {
+				for _, o := range outs {
+					if o.elem != "" {
+						collected = true
+						p.Note(int(o.param.Node.StartByte()), "collector "+o.param.Name+" became a returned array: its items are now sent only after the function returns successfully, not as they are added (MAPPING.md §8 item 14)")
+					}
+				}
+			}
 		}
+	}
+	if collected && !hasUsing(p.Model, "System.Collections.Generic") {
+		p.Fix("Import System.Collections.Generic for the collected outputs", insertUsingLine(f, p.Model, "System.Collections.Generic"))
 	}
 }
 
@@ -127,8 +185,17 @@ func outputOf(p *rewrite.Pass, fn *cs.Function, a *cs.Attribute, r *bindingRow) 
 		}
 		switch simple := simpleTypeName(t); {
 		case isCollector(t):
-			return output{}, t + " is not supported by the isolated worker; messages are sent only when the function returns, so turning Add calls into a returned array changes delivery timing",
-				"collect the values into a list and return it as an array from a method or output property marked [" + r.Output + "], or use the service's SDK client when delivery timing matters (MAPPING.md §8 item 14, " + strings.TrimPrefix(r.Ref, "MAPPING.md ") + ", §4.5)"
+			elem := genericArg(t)
+			if !r.Array || elem == "" {
+				return output{}, t + " is not supported by the isolated worker, and [" + r.Output + "] takes one value per invocation",
+					"return the value from a method or output property marked [" + r.Output + "], or use the service's SDK client (MAPPING.md §8 item 14, " + strings.TrimPrefix(r.Ref, "MAPPING.md ") + ", §4.5)"
+			}
+			adds, why := collectorAdds(f, fn, a.Param)
+			if why != "" {
+				return output{}, t + " " + a.Param.Name + " " + why + "; the isolated worker has no collectors and sends outputs only after the function returns successfully, so turning it into a returned array would change when and whether items are sent",
+					"use the service's SDK client registered with AddAzureClients in Program.cs, or restructure by hand into an array returned from a method or output property marked [" + r.Output + "] (MAPPING.md §8 item 14, " + strings.TrimPrefix(r.Ref, "MAPPING.md ") + ", §4.5)"
+			}
+			o.elem, o.adds = elem, adds
 		case a.Param.Modifier != "out":
 			return output{}, "[" + a.Name + "] writes through a " + simple + " parameter; isolated outputs are values returned from the function (string, byte[], a POCO or an array)",
 				"return the content from a method or output property marked [" + r.Output + "], or write with the service's SDK client" + refs
@@ -144,123 +211,322 @@ func outputOf(p *rewrite.Pass, fn *cs.Function, a *cs.Attribute, r *bindingRow) 
 	if !plan.ok {
 		return output{}, "[" + a.Name + "]'s arguments do not fit [" + r.Output + "]", "migrate this output by hand" + refs
 	}
-	return output{param: a.Param, attr: "[" + r.Output + argsText(f, a, plan) + "]"}, "", ""
+	o.param, o.attr = a.Param, "["+r.Output+argsText(f, a, plan)+"]"
+	return o, "", ""
 }
 
-// restructureOutputs rewrites a function whose outputs are out parameters.
-func restructureOutputs(p *rewrite.Pass, fn *cs.Function, outs []output) {
-	f := p.File
-	if fn.Body == nil || fn.Body.Kind() != "block" || fn.ReturnType == nil {
-		for _, o := range outs {
-			p.Report(int(o.param.Node.StartByte()), true, "out parameter "+o.param.Name+" in an expression-bodied function is not restructured",
-				"give the function a block body, or return the value from an output method by hand (MAPPING.md §4.5)")
+// collectorAdds finds every use of collector prm in the function body. The
+// collector can become a list only when each use is an Add or an awaited
+// AddAsync statement of the function itself and nothing throws after an
+// item is added (in-process may already have sent it; isolated would not).
+func collectorAdds(f *cs.File, fn *cs.Function, prm *cs.Param) ([]collectorAdd, string) {
+	if fn.Body == nil {
+		return nil, "has no body to rewrite"
+	}
+	var adds []collectorAdd
+	for _, id := range fn.BodyIdents {
+		if f.Text(id) != prm.Name || !isVariableUse(f, id) {
+			continue
 		}
-		return
+		add, why := collectorAdd{}, ""
+		member := id.Parent()
+		switch {
+		case insideNestedFunction(id, fn.Body):
+			why = "is used inside a lambda or local function"
+		case member.Kind() != "member_access_expression" || member.ChildByFieldName("expression") == nil || member.ChildByFieldName("expression").Id() != id.Id():
+			why = usageOf(id)
+		default:
+			add, why = addCall(f, member)
+		}
+		if why != "" {
+			return nil, why
+		}
+		adds = append(adds, add)
+	}
+	if len(adds) > 0 && throwsAfter(fn.Body, adds) {
+		return nil, "is added to before a throw"
+	}
+	return adds, ""
+}
+
+// addCall accepts c.Add(x); and await c.AddAsync(x[, token]); statements.
+func addCall(f *cs.File, member *sitter.Node) (collectorAdd, string) {
+	name := f.Text(member.ChildByFieldName("name"))
+	call := member.Parent()
+	if call == nil || call.Kind() != "invocation_expression" {
+		return collectorAdd{}, "is used other than through Add and AddAsync"
+	}
+	var args []*sitter.Node
+	if list := call.ChildByFieldName("arguments"); list != nil {
+		for i := uint(0); i < list.NamedChildCount(); i++ {
+			if a := list.NamedChild(i); a.Kind() == "argument" {
+				args = append(args, a)
+			}
+		}
+	}
+	stmt := call
+	switch name {
+	case "Add":
+		if len(args) != 1 {
+			return collectorAdd{}, "calls Add with other than one argument"
+		}
+	case "AddAsync":
+		if len(args) < 1 || len(args) > 2 {
+			return collectorAdd{}, "calls AddAsync with other than an item and a cancellation token"
+		}
+		// await c.AddAsync(x) or await c.AddAsync(x).ConfigureAwait(false)
+		if up := stmt.Parent(); up != nil && up.Kind() == "member_access_expression" && f.Text(up.ChildByFieldName("name")) == "ConfigureAwait" &&
+			up.Parent() != nil && up.Parent().Kind() == "invocation_expression" {
+			stmt = up.Parent()
+		}
+		if stmt.Parent() == nil || stmt.Parent().Kind() != "await_expression" {
+			return collectorAdd{}, "calls AddAsync without awaiting it"
+		}
+		stmt = stmt.Parent()
+	case "FlushAsync":
+		return collectorAdd{}, "is flushed explicitly (FlushAsync)"
+	default:
+		return collectorAdd{}, "calls " + name
+	}
+	if stmt.Parent() == nil || stmt.Parent().Kind() != "expression_statement" {
+		return collectorAdd{}, "uses the result of " + name
+	}
+	item := args[0]
+	if item.ChildByFieldName("name") != nil {
+		// A named argument: keep only its value.
+		item = item.NamedChild(item.NamedChildCount() - 1)
+	}
+	return collectorAdd{node: stmt, item: f.Text(item)}, ""
+}
+
+// usageOf names a use of a collector other than a member call.
+func usageOf(id *sitter.Node) string {
+	switch par := id.Parent(); par.Kind() {
+	case "argument":
+		return "is passed to another method"
+	case "assignment_expression", "equals_value_clause", "variable_declarator":
+		return "is stored in another variable or field"
+	case "return_statement", "arrow_expression_clause":
+		return "is returned"
+	}
+	return "is used other than through Add and AddAsync"
+}
+
+func insideNestedFunction(n, body *sitter.Node) bool {
+	for p := n.Parent(); p != nil && p.Id() != body.Id(); p = p.Parent() {
+		switch p.Kind() {
+		case "lambda_expression", "anonymous_method_expression", "local_function_statement":
+			return true
+		}
+	}
+	return false
+}
+
+// throwsAfter reports whether a throw of the function itself can run after
+// an item was added: it follows the first add, or shares a loop with one.
+func throwsAfter(body *sitter.Node, adds []collectorAdd) bool {
+	first := adds[0].node.StartByte()
+	found := false
+	var walk func(n *sitter.Node)
+	walk = func(n *sitter.Node) {
+		if found {
+			return
+		}
+		switch n.Kind() {
+		case "lambda_expression", "anonymous_method_expression", "local_function_statement":
+			return
+		case "throw_statement", "throw_expression":
+			if n.StartByte() > first || sharesLoop(n, body, adds) {
+				found = true
+				return
+			}
+		}
+		for i := uint(0); i < n.NamedChildCount(); i++ {
+			walk(n.NamedChild(i))
+		}
+	}
+	walk(body)
+	return found
+}
+
+func sharesLoop(n, body *sitter.Node, adds []collectorAdd) bool {
+	for p := n.Parent(); p != nil && p.Id() != body.Id(); p = p.Parent() {
+		switch p.Kind() {
+		case "for_statement", "foreach_statement", "while_statement", "do_statement":
+			for _, a := range adds {
+				if a.node.StartByte() >= p.StartByte() && a.node.EndByte() <= p.EndByte() {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// restructureOutputs rewrites a function whose outputs are out parameters
+// or collectors, beside at most one returned value (an HTTP response or a
+// [return:] output). It reports false, with findings, when it cannot.
+func restructureOutputs(p *rewrite.Pass, fn *cs.Function, outs []output, ret *output, retAttr *cs.Attribute) bool {
+	f := p.File
+	fail := func(why, do string) bool {
+		for _, o := range outs {
+			p.Report(int(o.param.Node.StartByte()), true, o.describe()+" "+why, do)
+		}
+		return false
+	}
+	if fn.Body == nil || fn.Body.Kind() != "block" || fn.ReturnType == nil {
+		return fail("in an expression-bodied function is not restructured",
+			"give the function a block body, or return the value from an output method by hand (MAPPING.md §4.5)")
 	}
 	for _, name := range fn.Declarations {
 		for _, o := range outs {
 			if name == o.param.Name {
-				p.Report(int(o.param.Node.StartByte()), true, "out parameter "+o.param.Name+" is shadowed inside the function", "restructure the outputs by hand (MAPPING.md §4.5)")
-				return
+				return fail("shares its name with a variable declared inside the function",
+					"restructure the outputs by hand (MAPPING.md §4.5)")
 			}
 		}
 	}
+
+	// What the function returns today: nothing, a task of nothing, or a
+	// value (perhaps in a task) that becomes one more output.
 	retType := f.Text(fn.ReturnType)
+	wrapper, inner := "", retType
+	switch s := simpleTypeName(retType); {
+	case retType == "void":
+		inner = ""
+		if fn.Async {
+			return fail("belongs to an async void function",
+				"make the function return Task, then return the outputs (MAPPING.md §4.5)")
+		}
+	case s == "Task" || s == "ValueTask":
+		if !fn.Async {
+			return fail("belongs to a function that returns "+retType+" without async",
+				"make the function async, or return the outputs by hand (MAPPING.md §4.5)")
+		}
+		wrapper, _, _ = strings.Cut(retType, "<")
+		wrapper = strings.TrimSpace(wrapper)
+		inner = genericArg(retType)
+	}
+	type prop struct{ attr, typ, name, init string }
+	var value *prop
+	if inner != "" {
+		switch {
+		case ret != nil:
+			value = &prop{attr: ret.attr, typ: inner, name: "ReturnValue"}
+		case isHTTPFunction(fn):
+			value = &prop{attr: "[HttpResult]", typ: inner, name: "HttpResponse"}
+		default:
+			return fail("sits beside a returned "+inner+"; only an HTTP response or a [return:] output can share an output class with it", "decide which output the return value feeds and restructure by hand (MAPPING.md §4.5)")
+		}
+	}
+	wrap := func(t string) string {
+		if wrapper != "" {
+			return wrapper + "<" + t + ">"
+		}
+		return t
+	}
+
+	// The parameters become locals of the same names, so the body's
+	// assignments and Add calls stay as written; C# already guarantees an
+	// out parameter is assigned on every path that returns.
 	var edits []edit.Edit
-	// Each out parameter becomes a local of the same name, so the body's
-	// assignments stay as written; C# already guarantees it is assigned on
-	// every path that returns.
 	removed := map[int]bool{}
-	var items = paramNodes(fn)
+	items := paramNodes(fn)
+	var locals []string
 	for _, o := range outs {
 		for i, n := range items {
 			if n.Id() == o.param.Node.Id() {
 				removed[i] = true
 			}
 		}
+		locals = append(locals, o.local(f))
+		for _, a := range o.adds {
+			edits = append(edits, replace(a.node, o.param.Name+".Add("+a.item+")"))
+		}
 	}
 	edits = append(edits, removeListItems(items, removed)...)
-	var locals []string
-	for _, o := range outs {
-		locals = append(locals, f.Text(o.param.Type)+" "+o.param.Name+";")
-	}
-	edits = append(edits, insertFirstStatement(f, fn.Body, strings.Join(locals, " ")))
+	edits = append(edits, insertFirstStatements(f, fn.Body, locals))
 
-	if retType == "void" && len(outs) == 1 {
+	if value == nil && len(outs) == 1 {
 		o := outs[0]
 		edits = append(edits, insertMethodAttribute(f, fn, o.attr))
-		edits = append(edits, replace(fn.ReturnType, f.Text(o.param.Type)))
+		edits = append(edits, replace(fn.ReturnType, wrap(o.valueType(f))))
 		for _, r := range fn.Returns {
-			edits = append(edits, replace(r, "return "+o.param.Name+";"))
+			edits = append(edits, replace(r, "return "+o.value()+";"))
 		}
 		if !isLastStatementExit(fn.Body) {
-			edits = append(edits, insertLastStatement(f, fn.Body, "return "+o.param.Name+";"))
+			edits = append(edits, insertLastStatement(f, fn.Body, "return "+o.value()+";"))
 		}
 		p.Fix("Return the output from the method", edits...)
-		return
+		return true
 	}
 
-	httpResult := isHTTPFunction(fn) && retType != "void"
-	if retType != "void" && !httpResult {
-		for _, o := range outs {
-			p.Report(int(o.param.Node.StartByte()), true,
-				"the function returns "+retType+" beside out parameter "+o.param.Name+"; only an HTTP response can share an output class with it",
-				"decide which output the return value feeds and restructure by hand (MAPPING.md §4.5)")
-		}
-		return
-	}
 	if fn.Class == nil {
-		return
+		return fail("belongs to a function outside a class", "restructure the outputs by hand (MAPPING.md §4.5)")
 	}
 	className := uniqueTypeName(p.Model, outputClassName(f, fn))
+	var props []prop
+	used := map[string]bool{className: true}
+	name := func(n string) string {
+		n = freeName(used, n)
+		used[n] = true
+		return n
+	}
+	for _, o := range outs {
+		props = append(props, prop{attr: o.attr, typ: o.valueType(f), name: name(pascal(o.param.Name)), init: o.value()})
+	}
+	if value != nil {
+		value.name = name(value.name)
+	}
+	build := func(returned string) string {
+		var inits []string
+		if value != nil {
+			inits = append(inits, value.name+" = "+returned)
+		}
+		for _, pr := range props {
+			inits = append(inits, pr.name+" = "+pr.init)
+		}
+		return "return new " + className + " { " + strings.Join(inits, ", ") + " };"
+	}
+	for _, r := range fn.Returns {
+		val := r.NamedChild(0)
+		switch {
+		case value != nil && val == nil:
+			return fail("cannot move: a return without a value cannot fill the output class", "restructure the outputs by hand (MAPPING.md §4.5)")
+		case value != nil:
+			edits = append(edits, replace(r, build(f.Text(val))))
+		default:
+			edits = append(edits, replace(r, build("")))
+		}
+	}
+	if value == nil && !isLastStatementExit(fn.Body) {
+		edits = append(edits, insertLastStatement(f, fn.Body, build("")))
+	}
+	if value != nil {
+		props = append(props, *value)
+	}
+
 	indent := cs.Indent(f.Src, int(fn.Class.Node.StartByte()))
 	unit := indentUnit(f.Src)
 	eol := f.EOL
 	var b strings.Builder
 	b.WriteString(eol + eol)
 	fmt.Fprintf(&b, "%spublic class %s%s%s{%s", indent, className, eol, indent, eol)
-	var inits []string
-	used := map[string]bool{}
-	for i, o := range outs {
-		prop := pascal(o.param.Name)
-		if used[prop] || prop == className {
-			prop += fmt.Sprint(i + 1)
-		}
-		used[prop] = true
+	for i, pr := range props {
 		if i > 0 {
 			b.WriteString(eol)
 		}
-		fmt.Fprintf(&b, "%s%s%s%s", indent, unit, o.attr, eol)
-		fmt.Fprintf(&b, "%s%spublic %s %s { get; set; }%s", indent, unit, f.Text(o.param.Type), prop, eol)
-		inits = append(inits, prop+" = "+o.param.Name)
-	}
-	if httpResult {
-		prop := "HttpResponse"
-		if used[prop] {
-			prop = "HttpResult"
-		}
-		fmt.Fprintf(&b, "%s%s%s[HttpResult]%s", eol, indent, unit, eol)
-		fmt.Fprintf(&b, "%s%spublic %s %s { get; set; }%s", indent, unit, retType, prop, eol)
-		for _, r := range fn.Returns {
-			val := r.NamedChild(0)
-			if val == nil {
-				continue
-			}
-			all := append([]string{prop + " = " + f.Text(val)}, inits...)
-			edits = append(edits, replace(r, "return new "+className+" { "+strings.Join(all, ", ")+" };"))
-		}
-	} else {
-		for _, r := range fn.Returns {
-			edits = append(edits, replace(r, "return new "+className+" { "+strings.Join(inits, ", ")+" };"))
-		}
-		if !isLastStatementExit(fn.Body) {
-			edits = append(edits, insertLastStatement(f, fn.Body, "return new "+className+" { "+strings.Join(inits, ", ")+" };"))
-		}
+		fmt.Fprintf(&b, "%s%s%s%s", indent, unit, pr.attr, eol)
+		fmt.Fprintf(&b, "%s%spublic %s %s { get; set; }%s", indent, unit, pr.typ, pr.name, eol)
 	}
 	fmt.Fprintf(&b, "%s}", indent)
 	edits = append(edits, insertAt(int(fn.Class.Node.EndByte()), b.String()))
-	edits = append(edits, replace(fn.ReturnType, className))
+	edits = append(edits, replace(fn.ReturnType, wrap(className)))
+	if value != nil && ret != nil {
+		edits = append(edits, removeLine(f, int(retAttr.List.StartByte()), int(retAttr.List.EndByte())))
+	}
 	p.Fix("Move the function's outputs into "+className, edits...)
+	return true
 }
 
 // outputClassName names the output class after the function: function
