@@ -11,11 +11,13 @@ var All = []*rewrite.Rule{
 	FunctionAttribute,
 	Usings,
 	HTTPTrigger,
+	HTTPMessage,
 	TimerTrigger,
 	Bindings,
 	Outputs,
 	ServiceBusSettlement,
 	Logger,
 	ExecutionContext,
+	Binder,
 	Leftover,
 }

@@ -199,3 +199,21 @@ func insertFirstStatements(f *cs.File, block *sitter.Node, stmts []string) edit.
 	}
 	return insertFirstStatement(f, block, strings.Join(stmts, sep))
 }
+
+// callArgs returns the argument nodes of an invocation or object creation.
+func callArgs(call *sitter.Node) []*sitter.Node {
+	if call == nil {
+		return nil
+	}
+	list := call.ChildByFieldName("arguments")
+	if list == nil {
+		return nil
+	}
+	var out []*sitter.Node
+	for i := uint(0); i < list.NamedChildCount(); i++ {
+		if a := list.NamedChild(i); a.Kind() == "argument" {
+			out = append(out, a)
+		}
+	}
+	return out
+}

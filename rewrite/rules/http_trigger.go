@@ -20,8 +20,8 @@ AuthorizationLevel.Function wherever the level was implicit, and shortens a
 fully qualified in-process AuthorizationLevel to the worker's enum, which has
 the same members. HttpRequest and IActionResult stay: the project moves to
 ASP.NET Core integration. What ASP.NET Core integration cannot carry is
-reported: .NET Framework targets, HttpRequestMessage and HttpResponseMessage
-signatures, ClaimsPrincipal parameters and POCO-bound trigger parameters.`,
+reported: .NET Framework targets, ClaimsPrincipal parameters and POCO-bound
+trigger parameters. HttpRequestMessage functions are cs-http-message's.`,
 	Ref: "MAPPING.md §3.2",
 	URL: "https://learn.microsoft.com/azure/azure-functions/dotnet-isolated-process-guide#aspnet-core-integration",
 	Run: runHTTPTrigger,
@@ -98,11 +98,7 @@ func checkHTTPTypes(p *rewrite.Pass, fn *cs.Function, req *cs.Param) {
 				"HttpRequest needs ASP.NET Core integration, which .NET Framework 4.8 does not have",
 				"change the function to HttpRequestData and return HttpResponseData (MAPPING.md §1.6, §4.1)")
 		}
-	case "HttpRequestMessage":
-		p.Report(int(req.Node.StartByte()), true,
-			"HttpRequestMessage is not bindable in the isolated worker",
-			"change the parameter to HttpRequest (ASP.NET Core integration) or HttpRequestData and rewrite the body's request access (MAPPING.md §4.1)")
-	case "HttpRequestData":
+	case "HttpRequestMessage", "HttpRequestData": // HttpRequestMessage: cs-http-message
 	default:
 		p.Report(int(req.Node.StartByte()), true,
 			"the HTTP trigger binds the request body to "+req.TypeText+"; the isolated worker binds the body with a separate [FromBody] parameter",
@@ -110,11 +106,7 @@ func checkHTTPTypes(p *rewrite.Pass, fn *cs.Function, req *cs.Param) {
 	}
 	if fn.ReturnType != nil {
 		rt := p.File.Text(fn.ReturnType)
-		if strings.Contains(rt, "HttpResponseMessage") {
-			p.Report(int(fn.ReturnType.StartByte()), true,
-				"HttpResponseMessage results are not supported by the isolated worker",
-				"return IActionResult (ASP.NET Core integration) or HttpResponseData (MAPPING.md §4.1)")
-		} else if p.Facts.NetFramework && (strings.Contains(rt, "ActionResult") || strings.Contains(rt, "Result>")) {
+		if p.Facts.NetFramework && (strings.Contains(rt, "ActionResult") || strings.Contains(rt, "Result>")) {
 			p.Report(int(fn.ReturnType.StartByte()), true,
 				"IActionResult needs ASP.NET Core integration, which .NET Framework 4.8 does not have",
 				"return HttpResponseData created with req.CreateResponse (MAPPING.md §4.1)")
@@ -122,9 +114,13 @@ func checkHTTPTypes(p *rewrite.Pass, fn *cs.Function, req *cs.Param) {
 	}
 	for _, q := range fn.Params {
 		if simpleTypeName(q.TypeText) == "ClaimsPrincipal" && len(q.Attrs) == 0 {
+			from := req.Name + ".HttpContext.User"
+			if reqType != "HttpRequest" {
+				from = req.Name + ".Identities"
+			}
 			p.Report(int(q.Node.StartByte()), true,
 				"a ClaimsPrincipal parameter is not bound by the isolated worker (it stays null)",
-				"read the caller from req.HttpContext.User or the X-MS-CLIENT-PRINCIPAL header (MAPPING.md §4.1)")
+				"read the caller from "+from+", or decode the X-MS-CLIENT-PRINCIPAL header that App Service Authentication (Easy Auth) adds to each request (MAPPING.md §4.1)")
 		}
 	}
 }

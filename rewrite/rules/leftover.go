@@ -49,8 +49,9 @@ var Leftover = &rewrite.Rule{
 
 Nothing in-process may stay behind silently. Every use of an in-process
 attribute or type listed in inprocess.json (bindings with no isolated
-equivalent, imperative binders, collectors, TraceWriter, Durable Functions
-and startup types, host-only attributes) gets a finding and a TODO marker at its
+equivalent, imperative binders, collectors, TraceWriter where cs-logger
+cannot rewrite it, Durable Functions and startup types, host-only
+attributes) gets a finding and a TODO marker at its
 line that says what to use instead. Names are matched only in files that
 import an in-process namespace or where they are written with one, so a
 class of your own that happens to share a name is left alone.`,
@@ -135,6 +136,9 @@ func qualifiedWithWebJobs(f *cs.File, id *sitter.Node) bool {
 }
 
 func inHandledParam(m *cs.Model, id *sitter.Node) bool {
+	if binderHandles(m, id) {
+		return true // cs-binder reports used IBinder/Binder parameters and their calls
+	}
 	for _, fn := range m.Functions {
 		for _, prm := range fn.Params {
 			if id.StartByte() < prm.Node.StartByte() || id.EndByte() > prm.Node.EndByte() {
@@ -142,6 +146,13 @@ func inHandledParam(m *cs.Model, id *sitter.Node) bool {
 			}
 			if strings.Contains(prm.TypeText, "ExecutionContext") {
 				return true // cs-execution-context rewrites function parameters
+			}
+			if isTraceWriter(prm.TypeText) && loggerParam(fn) == prm {
+				// cs-logger rewrites it, or reports it where it is
+				// expression-bodied; a TraceWriter it cannot rewrite
+				// is reported at its uses and here.
+				_, blockers := traceWriterUses(m.File, fn, prm)
+				return len(blockers) == 0
 			}
 			for _, a := range prm.Attrs {
 				if handledParam(a.Name) {

@@ -256,14 +256,7 @@ func addCall(f *cs.File, member *sitter.Node) (collectorAdd, string) {
 	if call == nil || call.Kind() != "invocation_expression" {
 		return collectorAdd{}, "is used other than through Add and AddAsync"
 	}
-	var args []*sitter.Node
-	if list := call.ChildByFieldName("arguments"); list != nil {
-		for i := uint(0); i < list.NamedChildCount(); i++ {
-			if a := list.NamedChild(i); a.Kind() == "argument" {
-				args = append(args, a)
-			}
-		}
-	}
+	args := callArgs(call)
 	stmt := call
 	switch name {
 	case "Add":
@@ -414,7 +407,8 @@ func restructureOutputs(p *rewrite.Pass, fn *cs.Function, outs []output, ret *ou
 		case ret != nil:
 			value = &prop{attr: ret.attr, typ: inner, name: "ReturnValue"}
 		case isHTTPFunction(fn):
-			value = &prop{attr: "[HttpResult]", typ: inner, name: "HttpResponse"}
+			// cs-http-message moves HttpResponseMessage to HttpResponseData.
+			value = &prop{attr: "[HttpResult]", typ: httpResponseData(inner), name: "HttpResponse"}
 		default:
 			return fail("sits beside a returned "+inner+"; only an HTTP response or a [return:] output can share an output class with it", "decide which output the return value feeds and restructure by hand (MAPPING.md §4.5)")
 		}
@@ -494,7 +488,12 @@ func restructureOutputs(p *rewrite.Pass, fn *cs.Function, outs []output, ret *ou
 		case value != nil && val == nil:
 			return fail("cannot move: a return without a value cannot fill the output class", "restructure the outputs by hand (MAPPING.md §4.5)")
 		case value != nil:
-			edits = append(edits, replace(r, build(f.Text(val))))
+			// Wrap the returned expression without rewriting it, so that
+			// other rules may still edit inside it.
+			before, after, _ := strings.Cut(build("\x00"), "\x00")
+			edits = append(edits,
+				edit.Edit{Start: int(r.StartByte()), End: int(val.StartByte()), New: before},
+				edit.Edit{Start: int(val.EndByte()), End: int(r.EndByte()), New: after})
 		default:
 			edits = append(edits, replace(r, build("")))
 		}

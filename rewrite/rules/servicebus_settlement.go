@@ -4,8 +4,6 @@ import (
 	"slices"
 	"strings"
 
-	sitter "github.com/tree-sitter/go-tree-sitter"
-
 	"github.com/funcmigrate/funcmigrate/rewrite"
 	"github.com/funcmigrate/funcmigrate/rewrite/edit"
 )
@@ -76,20 +74,6 @@ func runServiceBusSettlement(p *rewrite.Pass) {
 			}
 		}
 	}
-}
-
-func callArgs(call *sitter.Node) []*sitter.Node {
-	list := call.ChildByFieldName("arguments")
-	if list == nil {
-		return nil
-	}
-	var out []*sitter.Node
-	for i := uint(0); i < list.NamedChildCount(); i++ {
-		if a := list.NamedChild(i); a.Kind() == "argument" {
-			out = append(out, a)
-		}
-	}
-	return out
 }
 
 func isStringExpr(kind string) bool {
