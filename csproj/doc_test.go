@@ -283,6 +283,13 @@ func TestKind(t *testing.T) {
 		{`<Project Sdk="Microsoft.NET.Sdk"><ItemGroup><PackageReference Include="Microsoft.NET.Sdk.Functions" Version="4.4.0" /><PackageReference Include="Microsoft.Azure.Workflows.WebJobs.Extension" Version="1.2.3" /></ItemGroup></Project>`, LogicApps},
 		{`<Project Sdk="Microsoft.NET.Sdk"><ItemGroup><PackageReference Include="Microsoft.NET.Sdk.Functions" Version="4.4.0" /><PackageReference Include="Microsoft.Azure.Functions.Worker.Sdk" Version="2.1.0" /></ItemGroup></Project>`, InProcess},
 		{`<Project Sdk="Microsoft.NET.Sdk"><ItemGroup><PackageReference Include="Microsoft.Azure.WebJobs" Version="3.0.41" /></ItemGroup></Project>`, Other},
+		// Functions 1.x and early 2.x shapes: an XML declaration, ToolsVersion,
+		// a .NET Framework or .NET Standard target, a <Version> child or a
+		// floating version, the MSBuild namespace of pre-SDK project files.
+		{"<?xml version=\"1.0\" encoding=\"utf-8\"?>\r\n<Project Sdk=\"Microsoft.NET.Sdk\" ToolsVersion=\"15.0\"><PropertyGroup><TargetFramework>net461</TargetFramework></PropertyGroup><ItemGroup><PackageReference Include=\"Microsoft.NET.Sdk.Functions\"><Version>1.0.6</Version></PackageReference></ItemGroup></Project>", InProcess},
+		{`<Project Sdk="Microsoft.NET.Sdk"><PropertyGroup><TargetFramework>netstandard2.0</TargetFramework><AzureFunctionsVersion>v2</AzureFunctionsVersion></PropertyGroup><ItemGroup><PackageReference Include="Microsoft.NET.Sdk.Functions" Version="1.0.*" /></ItemGroup></Project>`, InProcess},
+		{`<Project Sdk="Microsoft.NET.Sdk" xmlns="http://schemas.microsoft.com/developer/msbuild/2003"><ItemGroup><PackageReference Include="Microsoft.NET.Sdk.Functions" Version="1.0.24" /><Reference Include="Microsoft.CSharp" /></ItemGroup></Project>`, InProcess},
+		{`<Project Sdk="Microsoft.NET.Sdk"><ItemGroup><PackageReference Include="Microsoft.Azure.WebJobs.ServiceBus" Version="2.2.0" /><PackageReference Include="WindowsAzure.Storage" Version="8.7.0" /></ItemGroup></Project>`, Other},
 	} {
 		d := mustParse(t, "App.csproj", tc.src)
 		if got := d.Kind(); got != tc.want {

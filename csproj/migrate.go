@@ -49,7 +49,10 @@ var ErrNotInProcess = errors.New("not an in-process Azure Functions project")
 
 // Migrate plans the project-file half of the migration (MAPPING.md §1–§2):
 // in-process package references are replaced by isolated ones, properties
-// and items are brought to the isolated shape, and whatever cannot be
+// and items are brought to the isolated shape (projects from the Functions
+// 1.x–3.x era included: a .NET Framework or .NET Standard target is
+// replaced, AzureFunctionsVersion becomes v4, and framework <Reference>
+// items that .NET already provides go on .NET targets), and whatever cannot be
 // migrated safely is left in place with a finding that asks for a TODO
 // marker. central is the Directory.Packages.props in force when central
 // package management is on, else nil; then versions go there and project
@@ -95,6 +98,11 @@ type planner struct {
 	cfindings []report.Finding
 
 	removedIDs map[string]bool // lower-case ids of removed in-process packages
+
+	// from is the unconditional TargetFramework the project had, "" when
+	// it multi-targets, sets none, or computes it. It tells the Functions
+	// host version of projects without AzureFunctionsVersion.
+	from string
 }
 
 // plan migrates d without checking its Kind; Migrate gates it. Tests call it
@@ -135,6 +143,10 @@ func plan(d, c *Doc, tgt target, opt Options) (Result, error) {
 			p.removed[it.El] = true
 		}
 	}
+	if pr, ok := d.Property("TargetFramework"); ok && pr.Condition == "" && !strings.Contains(pr.Value, "$(") && len(d.Properties("TargetFrameworks")) == 0 {
+		p.from = pr.Value
+	}
+	p.frameworkReferences()
 	// Phase 2: what comes in.
 	if err := p.packages(refs); err != nil {
 		return Result{}, err
@@ -186,6 +198,9 @@ func (p *planner) packages(refs []PackageRef) error {
 			}
 			if firstRemoved == nil && r.Condition == "" {
 				firstRemoved = r.El
+			}
+			if strings.EqualFold(r.ID, pkgSdkFunctions) && isNetFramework(p.from) {
+				p.findings = append(p.findings, implicitDependencies(r))
 			}
 			for _, a := range rule.Add {
 				add(a, r.El)
@@ -450,17 +465,21 @@ func (p *planner) properties() {
 			continue
 		}
 		p.setText(pr.El, "v4")
-		p.findings = append(p.findings, report.Finding{
-			Rule:    "csproj-functions-version",
-			Message: fmt.Sprintf("AzureFunctionsVersion was %q; the isolated worker on these targets runs on Functions v4 only", pr.Value),
-			Action:  "Set FUNCTIONS_EXTENSION_VERSION to ~4 in the app settings and check host.json for the v4 schema",
-			Ref:     "MAPPING.md §1.2",
-			URL:     "https://learn.microsoft.com/azure/azure-functions/migrate-version-3-version-4",
-			Offset:  pr.El.Start,
-		})
+		host := "" // 2.x or 3.x: the v3 to v4 guide applies
+		if strings.EqualFold(pr.Value, "v1") {
+			host = "1.x"
+		}
+		p.findings = append(p.findings, hostVersionFinding(
+			fmt.Sprintf("AzureFunctionsVersion was %q; the isolated worker on these targets runs on Functions v4 only", pr.Value),
+			host, pr.El.Start))
 	}
 	if len(afvs) == 0 {
 		newProps = append(newProps, Node{Name: "AzureFunctionsVersion", Text: "v4"})
+		if host := legacyHost(p.from); host != "" {
+			p.findings = append(p.findings, hostVersionFinding(
+				fmt.Sprintf("AzureFunctionsVersion is not set and TargetFramework %s means Functions %s; the isolated worker on these targets runs on Functions v4 only, so funcmigrate set v4", p.from, host),
+				host, findingAt))
+		}
 	}
 	ots := d.Properties("OutputType")
 	for _, pr := range ots {
@@ -490,6 +509,131 @@ func (p *planner) properties() {
 		}
 	}
 	p.newGroups = append([]Node{{Name: "PropertyGroup", Children: newProps}}, p.newGroups...)
+}
+
+// legacyHost returns the Functions host version ("1.x", "2.x", "3.x") that
+// a project without AzureFunctionsVersion ran on, judged by its
+// TargetFramework, or "" for v4-era and unknown targets. Microsoft.NET.Sdk.Functions
+// 1.x built .NET Framework projects against the WebJobs 2.x SDK of Functions
+// 1.x and .NET Standard 2.0 projects against WebJobs 3.x, the SDK of
+// Functions 2.x (nuget.org, Microsoft.NET.Sdk.Functions 1.0.x dependency
+// groups); netcoreapp2.x was Functions 2.x and netcoreapp3.x Functions 3.x
+// (Learn, "Azure Functions runtime versions overview").
+func legacyHost(tfm string) string {
+	t := strings.ToLower(strings.TrimSpace(tfm))
+	switch {
+	case isNetFramework(t):
+		return "1.x"
+	case t == "netstandard2.0" || strings.HasPrefix(t, "netcoreapp2."):
+		return "2.x"
+	case strings.HasPrefix(t, "netcoreapp3."):
+		return "3.x"
+	}
+	return ""
+}
+
+// isNetFramework reports whether tfm is a .NET Framework short name such as
+// net461 or net48 (digits only after "net"; net5.0 and later have a dot).
+func isNetFramework(tfm string) bool {
+	t := strings.ToLower(strings.TrimSpace(tfm))
+	if len(t) < 5 || !strings.HasPrefix(t, "net") {
+		return false
+	}
+	for _, c := range t[3:] {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// hostVersionFinding reports that the project ran on an older Functions
+// host; what to review depends on how old (Learn: migrate-version-1-version-4,
+// migrate-version-3-version-4).
+func hostVersionFinding(msg, host string, off int) report.Finding {
+	f := report.Finding{
+		Rule:    "csproj-functions-version",
+		Message: msg,
+		Action:  "Set FUNCTIONS_EXTENSION_VERSION to ~4 in the app settings and check host.json for the v4 schema",
+		Ref:     "MAPPING.md §1.2",
+		URL:     "https://learn.microsoft.com/azure/azure-functions/migrate-version-3-version-4",
+		Offset:  off,
+	}
+	if host == "1.x" {
+		f.Action = "Upgrade the app in Azure from ~1 to ~4 (FUNCTIONS_EXTENSION_VERSION) on a staging slot and review the 1.x behaviour changes: " +
+			"function keys kept in Azure Files are reset, built-in webhook providers are gone, HTTP concurrency is throttled on Consumption, " +
+			"and the App Service plan default timeout becomes 30 minutes"
+		f.URL = "https://learn.microsoft.com/azure/azure-functions/migrate-version-1-version-4"
+	}
+	return f
+}
+
+// implicitDependencies reports what Microsoft.NET.Sdk.Functions 1.x brought
+// into a .NET Framework build without a reference of its own: the WebJobs
+// 2.x SDK (whose storage bindings use WindowsAzure.Storage), Newtonsoft.Json,
+// and Microsoft.Azure.WebJobs.Extensions.Http 1.x with its dependency on
+// ASP.NET Web API (Microsoft.AspNet.WebApi.Core), where CreateResponse and
+// ReadAsAsync for HttpRequestMessage live (nuget.org dependency lists of
+// Microsoft.NET.Sdk.Functions 1.0.x and Microsoft.Azure.WebJobs.Extensions.Http 1.2.0).
+func implicitDependencies(r PackageRef) report.Finding {
+	id := r.ID
+	if validVersion(r.Version) {
+		id += " " + r.Version
+	}
+	return report.Finding{
+		Rule: "csproj-implicit-dependencies",
+		Message: id + " for .NET Framework brought the WebJobs 2.x SDK (with the WindowsAzure.Storage SDK), Newtonsoft.Json and " +
+			"ASP.NET Web API (HttpRequestMessage.CreateResponse, ReadAsAsync) into the build implicitly; they go with it",
+		Action: "Reference what the code still uses directly (Newtonsoft.Json as a package; Azure.Storage.Blobs, Azure.Storage.Queues or " +
+			"Azure.Data.Tables instead of the storage SDK); HttpRequestMessage functions move to HttpRequestData, which has no Web API extensions",
+		Ref:    "MAPPING.md §1.1, §1.4, §8 item 16",
+		URL:    "https://learn.microsoft.com/azure/azure-functions/migrate-version-1-version-4",
+		Offset: r.El.Start,
+		// The build of the migrated project shows whether anything still
+		// needs them; this says why it fails.
+		Severity: report.SeverityNote,
+	}
+}
+
+// frameworkReferences decides the fate of <Reference> items that name
+// .NET Framework assemblies (no HintPath): on net48 they all stay, since
+// the SDK references only a few framework assemblies implicitly; on .NET
+// targets the ones that are part of the shared framework are redundant and
+// go, and the others stay with a finding (packages.json frameworkReferences).
+// Conditional items and items with a HintPath (the user's own assemblies)
+// are left alone.
+func (p *planner) frameworkReferences() {
+	if p.tgt.NetFx {
+		return
+	}
+	for _, it := range p.d.Items("Reference") {
+		inc := strings.TrimSpace(it.Include)
+		if it.Condition != "" || inc == "" || strings.ContainsAny(inc, ";$*") || hasHintPath(it.El) {
+			continue
+		}
+		name, _, _ := strings.Cut(inc, ",")
+		name = strings.TrimSpace(name)
+		if data.sharedFramework(name) {
+			p.removed[it.El] = true
+			continue
+		}
+		p.findings = append(p.findings, report.Finding{
+			Rule:    "csproj-framework-reference",
+			Message: fmt.Sprintf("Reference %s names a .NET Framework assembly that funcmigrate does not know to be part of .NET; on %s the APIs the code uses from it may be missing", name, p.tgt.TFM),
+			Action:  "Build the project; replace what fails with the NuGet package that provides it (System.Configuration.ConfigurationManager, for one) or with settings read through IConfiguration, then remove this Reference",
+			Ref:     data.FrameworkRefs.Ref,
+			Offset:  it.El.Start,
+			Marker:  true,
+		})
+	}
+}
+
+// hasHintPath reports whether a <Reference> points at a file.
+func hasHintPath(el *Element) bool {
+	if _, ok := el.Attr("HintPath"); ok {
+		return true
+	}
+	return slices.ContainsFunc(el.Children, func(c *Element) bool { return c.Is("HintPath") })
 }
 
 // markTFM leaves a TargetFramework for a person.

@@ -442,3 +442,72 @@ func TestMigrateEdges(t *testing.T) {
 		t.Errorf("findings:\n%s", got)
 	}
 }
+
+func TestLegacyHost(t *testing.T) {
+	for tfm, want := range map[string]string{
+		"net461": "1.x", "NET48": "1.x", "net472": "1.x", "net46": "1.x",
+		"netstandard2.0": "2.x", "netcoreapp2.1": "2.x", "netcoreapp3.1": "3.x",
+		"net6.0": "", "net8.0": "", "net10.0": "", "netstandard2.1": "", "": "", "net": "", "net4x": "",
+	} {
+		if got := legacyHost(tfm); got != want {
+			t.Errorf("legacyHost(%q) = %q, want %q", tfm, got, want)
+		}
+	}
+}
+
+// TestFrameworkReferences covers <Reference> shapes the fixtures do not: a
+// strong-name Include, a HintPath attribute, a conditional item, and the same
+// project on net48, where every item stays.
+func TestFrameworkReferences(t *testing.T) {
+	src := `<Project Sdk="Microsoft.NET.Sdk">
+  <PropertyGroup>
+    <TargetFramework>net462</TargetFramework>
+  </PropertyGroup>
+  <ItemGroup>
+    <PackageReference Include="Microsoft.NET.Sdk.Functions" Version="1.0.39" />
+    <Reference Include="System.Net.Http, Version=4.0.0.0, Culture=neutral, PublicKeyToken=b03f5f7f11d50a3a" />
+    <Reference Include="Vendor" HintPath="lib\Vendor.dll" />
+    <Reference Include="System.Web" Condition="'$(TargetFramework)' == 'net462'" />
+    <Reference Include="System.Web" />
+  </ItemGroup>
+</Project>
+`
+	for _, tc := range []struct {
+		tfm      string
+		gone     []string
+		stay     []string
+		findings []string
+	}{
+		{"net10.0", []string{`Include="System.Net.Http, `}, []string{`Include="Vendor"`, `Include="System.Web" Condition`, `<Reference Include="System.Web" />`},
+			[]string{"csproj-framework-reference App.csproj:10 [marker] Reference System.Web names a .NET Framework assembly"}},
+		{"net48", nil, []string{`Include="System.Net.Http, `, `Include="Vendor"`, `Include="System.Web" Condition`, `<Reference Include="System.Web" />`}, nil},
+	} {
+		t.Run(tc.tfm, func(t *testing.T) {
+			d := mustParse(t, projName, src)
+			res, err := Migrate(d, nil, Options{TargetFramework: tc.tfm})
+			if err != nil {
+				t.Fatal(err)
+			}
+			out := string(applyChecked(t, d, res.Project))
+			for _, s := range tc.gone {
+				if strings.Contains(out, s) {
+					t.Errorf("%s is still there:\n%s", s, out)
+				}
+			}
+			for _, s := range tc.stay {
+				if !strings.Contains(out, s) {
+					t.Errorf("%s is gone:\n%s", s, out)
+				}
+			}
+			got := formatFindings(d, res.ProjectFindings)
+			for _, f := range tc.findings {
+				if !strings.Contains(got, f) {
+					t.Errorf("no finding %q in\n%s", f, got)
+				}
+			}
+			if n := strings.Count(got, "csproj-framework-reference"); n != len(tc.findings) {
+				t.Errorf("%d framework-reference findings, want %d:\n%s", n, len(tc.findings), got)
+			}
+		})
+	}
+}

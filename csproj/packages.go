@@ -21,6 +21,9 @@ import (
 //	always[]             isolated ids every migrated app references
 //	http                 {default, netfx}: the HTTP extension for .NET and for .NET Framework
 //	obsoleteProperties[] properties to delete; obsoleteItems[]: item types to delete
+//	frameworkReferences  {sharedFramework[], ref, note}: simple names of .NET Framework
+//	                     assemblies that are part of the .NET shared framework; on .NET
+//	                     targets a <Reference> to one of them (no HintPath) is removed
 //	targets[]            one row per supported target framework: tfm, netfx, finding
 //	inprocess[]          one row per in-process package rule, matched by exact id, else by
 //	                     the longest prefix:
@@ -43,6 +46,7 @@ type catalog struct {
 	ObsoleteProperties []string      `json:"obsoleteProperties"`
 	ObsoleteItems      []string      `json:"obsoleteItems"`
 	ObsoleteRef        string        `json:"obsoleteRef"`
+	FrameworkRefs      frameworkRefs `json:"frameworkReferences"`
 	Targets            []target      `json:"targets"`
 	InProcess          []inprocRule  `json:"inprocess"`
 }
@@ -66,6 +70,12 @@ type httpPkgs struct {
 	Default string `json:"default"`
 	NetFx   string `json:"netfx"`
 	Ref     string `json:"ref"`
+}
+
+type frameworkRefs struct {
+	SharedFramework []string `json:"sharedFramework"`
+	Ref             string   `json:"ref"`
+	Note            string   `json:"note"`
 }
 
 type target struct {
@@ -164,6 +174,9 @@ func loadCatalog(b []byte) (*catalog, error) {
 	if len(c.Targets) == 0 {
 		return nil, fmt.Errorf("no targets")
 	}
+	if len(c.FrameworkRefs.SharedFramework) > 0 && c.FrameworkRefs.Ref == "" {
+		return nil, fmt.Errorf("frameworkReferences: ref is required")
+	}
 	return &c, nil
 }
 
@@ -175,6 +188,12 @@ func (c *catalog) isolated(id string) (isolatedPkg, bool) {
 		}
 	}
 	return isolatedPkg{}, false
+}
+
+// sharedFramework reports whether the .NET Framework assembly called name
+// is part of the .NET shared framework (frameworkReferences.sharedFramework).
+func (c *catalog) sharedFramework(name string) bool {
+	return slices.ContainsFunc(c.FrameworkRefs.SharedFramework, func(n string) bool { return strings.EqualFold(n, name) })
 }
 
 // target returns the row of target framework tfm.

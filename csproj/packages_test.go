@@ -89,15 +89,27 @@ func TestCatalog(t *testing.T) {
 		{"Microsoft.Azure.WebJobs.Extensions.Redis", actKeep, ""},
 		{"Microsoft.Azure.WebJobs.Sources", actKeep, ""},
 		{"Microsoft.DurableTask.SqlServer.AzureFunctions", actKeep, ""},
+		// Functions 1.x packages and the SDKs their bindings used.
+		{"Microsoft.Azure.WebJobs.Extensions.Http", actReplace, ""},
+		{"WindowsAzure.Storage", actKeep, ""},
+		{"microsoft.azure.storage.blob", actKeep, ""},
+		{"Microsoft.Azure.Storage.Queue", actKeep, ""},
+		{"Microsoft.Azure.DocumentDB", actKeep, ""},
+		{"Microsoft.Azure.DocumentDB.Core", actKeep, ""},
 	} {
 		r, ok := data.inprocess(tc.id)
 		if !ok || r.Action != tc.action || (tc.add != "" && (len(r.Add) == 0 || r.Add[0] != tc.add)) {
 			t.Errorf("inprocess(%s) = %+v, %v; want action %s adding %q", tc.id, r, ok, tc.action, tc.add)
 		}
 	}
-	for _, id := range []string{"Newtonsoft.Json", "Microsoft.Azure.Functions.Worker", "Microsoft.Extensions.Http"} {
+	for _, id := range []string{"Newtonsoft.Json", "Microsoft.Azure.Functions.Worker", "Microsoft.Extensions.Http", "Azure.Storage.Blobs", "Microsoft.Azure.Cosmos"} {
 		if r, ok := data.inprocess(id); ok {
 			t.Errorf("inprocess(%s) = %+v; want no rule", id, r)
+		}
+	}
+	for name, want := range map[string]bool{"Microsoft.CSharp": true, "system.net.http": true, "System": true, "System.Configuration": false, "System.Web": false, "System.Net.Http.Formatting": false} {
+		if got := data.sharedFramework(name); got != want {
+			t.Errorf("sharedFramework(%s) = %v, want %v", name, got, want)
 		}
 	}
 	redis, _ := data.inprocess("Microsoft.Azure.WebJobs.Extensions.Redis")

@@ -11,6 +11,11 @@
 // Keys are matched without regard to case, as the host's configuration does,
 // and when a key occurs twice the last occurrence is the one that counts.
 //
+// Files from Functions 1.x apps are handled too: a host.json without
+// "version" gets "version": "2.0" and its binding sections move under
+// "extensions" (hostv1.go); AzureWebJobsDashboard, read only by the 1.x
+// runtime, leaves local.settings.json.
+//
 // Findings carry Marker == false: JSON has no comment syntax that every reader
 // accepts, so no TODO marker is written into these files.
 package settings

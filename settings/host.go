@@ -13,8 +13,12 @@ const isolatedGuideURL = "https://learn.microsoft.com/azure/azure-functions/dotn
 
 // MigrateHostJSON returns edits and findings for host.json (MAPPING.md §6.2).
 //
-// The model switch itself needs no change to host.json, so there are no edits.
-// The findings say what changes in meaning:
+// The model switch itself needs no change to host.json. A host.json without
+// "version" is in the Functions 1.x layout, which the 4.x host refuses: then
+// "version": "2.0" is added and the 1.x binding sections move under
+// "extensions" with the option names the current extensions read; 1.x
+// sections without a mechanical counterpart are reported (see hostV1).
+// The other findings say what changes in meaning:
 //
 //   - logging.logLevel entries for "Function" or "Function.<name>" no longer
 //     filter the app's own logs, which now come from the worker with the class
@@ -32,16 +36,12 @@ func MigrateHostJSON(path string, src []byte) ([]edit.Edit, []report.Finding, er
 		return nil, nil, err
 	}
 	var findings []report.Finding
+	var edits []edit.Edit
 
 	switch v := root.lookup("version"); {
 	case v == nil:
-		findings = append(findings, report.Finding{
-			Rule:    RuleHostVersion,
-			Message: `host.json has no "version"; the Functions v4 host requires "version": "2.0"`,
-			Action:  `Add "version": "2.0" at the top level of host.json`,
-			Ref:     "MAPPING.md §6.2",
-			Offset:  root.start,
-		})
+		// The Functions 1.x layout: add the version, move what maps.
+		edits, findings = hostV1(src, root, true)
 	case v.val.kind != kindString || v.val.str != "2.0":
 		found := article(v.val.kind)
 		if v.val.kind == kindString {
@@ -54,6 +54,11 @@ func MigrateHostJSON(path string, src []byte) ([]edit.Edit, []report.Finding, er
 			Ref:     "MAPPING.md §6.2",
 			Offset:  v.val.start,
 		})
+	}
+	if root.lookup("version") != nil {
+		// 1.x sections left in a versioned file are ignored by the host.
+		_, fs := hostV1(src, root, false)
+		findings = append(findings, fs...)
 	}
 
 	if logging := root.lookup("logging"); logging != nil {
@@ -99,7 +104,7 @@ func MigrateHostJSON(path string, src []byte) ([]edit.Edit, []report.Finding, er
 			Offset:  bundle.keyStart,
 		})
 	}
-	return nil, findings, nil
+	return edits, findings, nil
 }
 
 // serviceBusRenames are the Service Bus extension 4.x host.json options and

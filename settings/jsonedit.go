@@ -2,6 +2,7 @@ package settings
 
 import (
 	"strconv"
+	"strings"
 
 	"github.com/funcmigrate/funcmigrate/rewrite/edit"
 )
@@ -272,4 +273,40 @@ func removeMembers(src []byte, obj *value, remove []int) []edit.Edit {
 // on its first line, only blanks and comments after it on its last.
 func ownLine(src []byte, m member) bool {
 	return isBlank(src[lineStart(src, m.start):m.start]) && onlyTrivia(src[m.end:lineEnd(src, m.end)])
+}
+
+// insertFirst returns the edits that add a member as the first one of obj,
+// before any member it has. A first member that starts its own line gets the
+// new member on a line of its own above it, with the same indentation;
+// otherwise the new member goes in front of it on its line.
+func insertFirst(src []byte, obj *value, render func(layout) string) []edit.Edit {
+	if len(obj.members) == 0 {
+		return insertMember(src, obj, render)
+	}
+	first := obj.members[0]
+	eol, unit := fileEOL(src), indentUnit(src)
+	ls := lineStart(src, first.start)
+	if ls > obj.start && isBlank(src[ls:first.start]) {
+		indent := string(src[ls:first.start])
+		return []edit.Edit{{Start: ls, End: ls, New: indent + render(layout{indent: indent, unit: unit, eol: eol}) + "," + eol}}
+	}
+	return []edit.Edit{{Start: first.start, End: first.start, New: render(layout{unit: unit, eol: eol, inline: true}) + ", "}}
+}
+
+// rebase moves the lines of a multi-line text from one indentation to
+// another: every line after the first that starts with from has it replaced
+// by to. Blank lines and lines indented differently are left as they are.
+func rebase(text, from, to string) string {
+	if from == to || !strings.Contains(text, "\n") {
+		return text
+	}
+	lines := strings.SplitAfter(text, "\n")
+	for i := 1; i < len(lines); i++ {
+		l := lines[i]
+		if strings.TrimRight(l, " \t\r\n") == "" || !strings.HasPrefix(l, from) {
+			continue
+		}
+		lines[i] = to + l[len(from):]
+	}
+	return strings.Join(lines, "")
 }

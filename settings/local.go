@@ -12,6 +12,7 @@ import (
 const (
 	workerRuntimeKey = "FUNCTIONS_WORKER_RUNTIME"
 	inprocNet8Key    = "FUNCTIONS_INPROC_NET8_ENABLED"
+	dashboardKey     = "AzureWebJobsDashboard"
 	runtimeInProcess = "dotnet"
 	runtimeIsolated  = "dotnet-isolated"
 )
@@ -25,6 +26,9 @@ const (
 	RuleHostSampling        = "hostjson-appinsights-sampling"
 	RuleHostVersion         = "hostjson-version"
 	RuleHostExtensionBundle = "hostjson-extension-bundle"
+	RuleHostV1Section       = "hostjson-v1-section"
+	RuleHostV1Option        = "hostjson-v1-option"
+	RuleDashboard           = "settings-dashboard"
 )
 
 // migrateGuideURL is the Learn guide for the whole migration (MAPPING.md S1).
@@ -38,9 +42,18 @@ const migrateGuideURL = "https://learn.microsoft.com/azure/azure-functions/migra
 //     as the last member of Values (and Values is added when it is missing).
 //   - Values.FUNCTIONS_INPROC_NET8_ENABLED is removed, with its whole line when
 //     it stands on a line of its own.
+//   - Values.AzureWebJobsDashboard is removed the same way, with a finding:
+//     only the Functions 1.x runtime reads it; 2.x and later monitor through
+//     Application Insights (Learn, app settings reference and "Migrate apps
+//     from Azure Functions version 1.x to version 4.x").
+//
+// When FUNCTIONS_WORKER_RUNTIME is missing and a setting is to be removed
+// anyway, the first such setting becomes the runtime setting in place, which
+// keeps the commas as they are.
 //
 // Everything else is kept byte for byte. A file that already says
-// "dotnet-isolated" and has no FUNCTIONS_INPROC_NET8_ENABLED gets no edits.
+// "dotnet-isolated" and has neither FUNCTIONS_INPROC_NET8_ENABLED nor
+// AzureWebJobsDashboard gets no edits.
 // Findings report a runtime other than "dotnet"; the matching change to the
 // app settings in Azure (MAPPING.md §6.3) is reported once per project by
 // the engine.
@@ -64,14 +77,24 @@ func MigrateLocalSettings(path string, src []byte) ([]edit.Edit, []report.Findin
 
 	var edits []edit.Edit
 	var findings []report.Finding
-	var runtimes, inprocs []int // member indexes in Values
+	var runtimes, drops []int // member indexes in Values
 	if values != nil {
 		for i, m := range values.val.members {
 			switch {
 			case strings.EqualFold(m.key, workerRuntimeKey):
 				runtimes = append(runtimes, i)
 			case strings.EqualFold(m.key, inprocNet8Key):
-				inprocs = append(inprocs, i)
+				drops = append(drops, i)
+			case strings.EqualFold(m.key, dashboardKey):
+				drops = append(drops, i)
+				findings = append(findings, report.Finding{
+					Rule:    RuleDashboard,
+					Message: dashboardKey + " is only read by the Functions 1.x runtime (2.x and later monitor through Application Insights); removed",
+					Action:  "Remove " + dashboardKey + " from the app settings in Azure too, and set APPLICATIONINSIGHTS_CONNECTION_STRING if the app does not send telemetry to Application Insights yet",
+					Ref:     "MAPPING.md §6.1, §6.3",
+					URL:     "https://learn.microsoft.com/azure/azure-functions/functions-app-settings#azurewebjobsdashboard",
+					Offset:  m.keyStart,
+				})
 			}
 		}
 	}
@@ -99,10 +122,10 @@ func MigrateLocalSettings(path string, src []byte) ([]edit.Edit, []report.Findin
 				})
 			}
 		}
-	case len(inprocs) > 0:
-		// The in-process .NET 8 flag is the setting to drop anyway: turn it
-		// into the runtime setting in place, which keeps the commas as they are.
-		m := values.val.members[inprocs[0]]
+	case len(drops) > 0:
+		// The first setting to drop becomes the runtime setting in place,
+		// which keeps the commas as they are.
+		m := values.val.members[drops[0]]
 		edits = append(edits,
 			edit.Edit{Start: m.keyStart, End: m.keyEnd, New: quote(workerRuntimeKey)},
 			edit.Edit{Start: m.val.start, End: m.val.end, New: quote(runtimeIsolated)})
@@ -121,10 +144,10 @@ func MigrateLocalSettings(path string, src []byte) ([]edit.Edit, []report.Findin
 			return quote("Values") + sep + "{" + l.eol + l.indent + l.unit + setting + l.eol + l.indent + "}"
 		})...)
 	}
-	if len(inprocs) > 0 {
-		remove := inprocs
+	if len(drops) > 0 {
+		remove := drops
 		if len(runtimes) == 0 {
-			remove = inprocs[1:] // the first became the runtime setting above
+			remove = drops[1:] // the first became the runtime setting above
 		}
 		if len(remove) > 0 {
 			edits = append(edits, removeMembers(src, values.val, remove)...)

@@ -21,8 +21,8 @@ import (
 // (comments and trailing commas only widen the language).
 //
 // It also runs MigrateLocalSettings and MigrateHostJSON on what scans: their
-// edits must apply, the result must scan again, and a second local-settings
-// run must be a no-op.
+// edits must apply, the result must scan again, and a second run must be a
+// no-op.
 //
 // Seeds live in testdata/fuzz/FuzzScan; the fixtures' inputs are added too.
 func FuzzScan(f *testing.F) {
@@ -68,11 +68,13 @@ func FuzzScan(f *testing.F) {
 				t.Fatalf("migrated output does not scan: %v\nin:  %q\nout: %q", err, src, out)
 			}
 		}
-		if edits, _, err := MigrateLocalSettings("fuzz.json", src); err == nil && len(edits) > 0 {
-			out, _ := edit.Apply(src, edits)
-			again, _, err := MigrateLocalSettings("out.json", out)
-			if err != nil || len(again) > 0 {
-				t.Fatalf("second run is not a no-op (%v, %v)\nin:  %q\nout: %q", again, err, src, out)
+		for _, migrate := range []func(string, []byte) ([]edit.Edit, []report.Finding, error){MigrateLocalSettings, MigrateHostJSON} {
+			if edits, _, err := migrate("fuzz.json", src); err == nil && len(edits) > 0 {
+				out, _ := edit.Apply(src, edits)
+				again, _, err := migrate("out.json", out)
+				if err != nil || len(again) > 0 {
+					t.Fatalf("second run is not a no-op (%v, %v)\nin:  %q\nout: %q", again, err, src, out)
+				}
 			}
 		}
 	})
