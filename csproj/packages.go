@@ -15,7 +15,9 @@ import (
 //
 //	isolated[]           one row per isolated package funcmigrate can emit:
 //	  id, version, ref     the package, the version to emit, the MAPPING.md section
-//	  group                "core", "extension" or "telemetry": decides the order of new references
+//	  group                "core", "extension", "telemetry" or "library" (a
+//	                       plain NuGet library the code needs): decides the
+//	                       order of new references
 //	  verify               set when MAPPING.md says to confirm the number; becomes a finding
 //	  minimum              {version, targets, ref}: existing references below version are raised
 //	always[]             isolated ids every migrated app references
@@ -110,7 +112,7 @@ const (
 	actLeave   = "leave"
 )
 
-var groupRank = map[string]int{"core": 0, "extension": 1, "telemetry": 2}
+var groupRank = map[string]int{"core": 0, "extension": 1, "telemetry": 2, "library": 3}
 
 // data is the catalog every migration uses. A broken packages.json is a
 // build defect, so loading it panics; TestCatalog keeps it honest.

@@ -24,7 +24,9 @@ using is rewritten in place (so the diff shows one changed line) and the
 others are removed. The OpenAPI extension keeps its WebJobs namespaces in the
 isolated model and is left alone. Namespaces of areas this version does not
 migrate (Durable Functions, FunctionsStartup) stay and are reported, as are
-aliased and static usings of in-process namespaces.`,
+aliased and static usings of in-process namespaces. A file that imports
+Newtonsoft.Json makes the project reference it: the in-process SDK brought it
+along, the worker packages do not.`,
 	Ref: "MAPPING.md §3.0",
 	URL: "https://learn.microsoft.com/azure/azure-functions/migrate-dotnet-to-isolated-model",
 	Run: runUsings,
@@ -77,6 +79,13 @@ func runUsings(p *rewrite.Pass) {
 		drop = append(drop, u)
 	}
 	unqualifySameNameTypes(p)
+	for _, u := range m.Usings {
+		if u.Name == "Newtonsoft.Json" || strings.HasPrefix(u.Name, "Newtonsoft.Json.") {
+			// The in-process SDK brought Newtonsoft.Json along; the worker does not.
+			p.Need("Newtonsoft.Json")
+			break
+		}
+	}
 	needWorker := len(m.Functions) > 0 || len(drop) > 0
 	if !needWorker {
 		return

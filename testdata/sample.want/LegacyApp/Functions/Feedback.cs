@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http;
 using System.Threading.Tasks;
 using Microsoft.Azure.Functions.Worker;
+using Newtonsoft.Json;
 using Microsoft.Azure.Functions.Worker.Http;
 using System.Collections.Generic;
 using Microsoft.Extensions.Logging;
@@ -11,6 +12,7 @@ namespace Fabrikam.Legacy
 {
     public class FeedbackItem
     {
+        [JsonProperty("author")]
         public string Author { get; set; }
         public string Text { get; set; }
     }

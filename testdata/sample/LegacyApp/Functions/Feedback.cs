@@ -5,11 +5,13 @@ using System.Threading.Tasks;
 using Microsoft.Azure.WebJobs;
 using Microsoft.Azure.WebJobs.Extensions.Http;
 using Microsoft.Azure.WebJobs.Host;
+using Newtonsoft.Json;
 
 namespace Fabrikam.Legacy
 {
     public class FeedbackItem
     {
+        [JsonProperty("author")]
         public string Author { get; set; }
         public string Text { get; set; }
     }
