@@ -3,6 +3,8 @@ package rules
 import (
 	"strings"
 
+	sitter "github.com/tree-sitter/go-tree-sitter"
+
 	"github.com/funcmigrate/funcmigrate/rewrite"
 	"github.com/funcmigrate/funcmigrate/rewrite/cs"
 )
@@ -21,7 +23,9 @@ fully qualified in-process AuthorizationLevel to the worker's enum, which has
 the same members. HttpRequest and IActionResult stay: the project moves to
 ASP.NET Core integration. What ASP.NET Core integration cannot carry is
 reported: .NET Framework targets, ClaimsPrincipal parameters and POCO-bound
-trigger parameters. HttpRequestMessage functions are cs-http-message's.`,
+trigger parameters. HttpRequestMessage functions are cs-http-message's. A
+Functions 1.x WebHookType is removed with a finding: the isolated trigger
+neither parses nor verifies webhook payloads.`,
 	Ref: "MAPPING.md §3.2",
 	URL: "https://learn.microsoft.com/azure/azure-functions/dotnet-isolated-process-guide#aspnet-core-integration",
 	Run: runHTTPTrigger,
@@ -53,6 +57,27 @@ func runHTTPTrigger(p *rewrite.Pass) {
 		}
 		fn := a.Func
 		pos := a.Positional()
+		if hook := a.Named("WebHookType"); hook != nil {
+			// Functions 1.x webhooks: the host parsed and verified the
+			// payload; no isolated counterpart.
+			p.Report(int(hook.Node.StartByte()), true,
+				"WebHookType = "+f.Text(hook.Value)+" (Functions 1.x webhooks) has no isolated counterpart and was removed: the body is no longer parsed or its signature verified for you",
+				"read the body from the request and verify the provider's signature header in code (MAPPING.md §3.2)")
+			if len(a.Args) == 1 {
+				p.Fix("Drop WebHookType and make the HTTP authorization level explicit", replace(a.ArgList, "(AuthorizationLevel.Function)"))
+				if fn != nil {
+					checkHTTPTypes(p, fn, a.Param)
+				}
+				continue
+			}
+			var items []*sitter.Node
+			drop := map[int]bool{}
+			for i, arg := range a.Args {
+				items = append(items, arg.Node)
+				drop[i] = arg == hook
+			}
+			p.Fix("Drop WebHookType", removeListItems(items, drop)...)
+		}
 		switch {
 		case a.ArgList == nil:
 			at := int(a.Node.EndByte())
