@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/funcmigrate/funcmigrate/rewrite/edit"
+	"github.com/funcmigrate/funcmigrate/rewrite/report"
 )
 
 // TestLocalSettingsEdgeCases covers layouts too odd for a fixture of their
@@ -67,23 +68,7 @@ func TestLocalSettingsEdgeCases(t *testing.T) {
 		},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			edits, _, err := MigrateLocalSettings("local.settings.json", []byte(tc.in))
-			if err != nil {
-				t.Fatal(err)
-			}
-			got, err := edit.Apply([]byte(tc.in), edits)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if string(got) != tc.want {
-				t.Errorf("got:\n%s\nwant:\n%s", got, tc.want)
-			}
-			if _, err := scan("out", got); err != nil {
-				t.Errorf("output does not parse: %v", err)
-			}
-			if again, _, _ := MigrateLocalSettings("out", got); len(again) > 0 {
-				t.Errorf("second run is not a no-op: %v", again)
-			}
+			checkMigration(t, MigrateLocalSettings, "local.settings.json", tc.in, tc.want)
 		})
 	}
 }
@@ -121,23 +106,7 @@ func TestHostV1Layouts(t *testing.T) {
 		},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			edits, findings, err := MigrateHostJSON("host.json", []byte(tc.in))
-			if err != nil {
-				t.Fatal(err)
-			}
-			got, err := edit.Apply([]byte(tc.in), edits)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if string(got) != tc.want {
-				t.Errorf("got:\n%s\nwant:\n%s", got, tc.want)
-			}
-			if _, err := scan("out", got); err != nil {
-				t.Errorf("output does not parse: %v", err)
-			}
-			if again, _, _ := MigrateHostJSON("out", got); len(again) > 0 {
-				t.Errorf("second run is not a no-op: %v", again)
-			}
+			findings := checkMigration(t, MigrateHostJSON, "host.json", tc.in, tc.want)
 			if len(findings) == 0 || findings[0].Rule != RuleHostVersion {
 				t.Errorf("first finding should be %s: %+v", RuleHostVersion, findings)
 			}
@@ -155,4 +124,28 @@ func TestMillisToTimeSpan(t *testing.T) {
 			t.Errorf("millisToTimeSpan(%q) = %q, %v; want %q", lit, got, ok, want)
 		}
 	}
+}
+
+// checkMigration runs migrate on in and checks the whole output, that it
+// parses, and that a second run changes nothing; it returns the findings.
+func checkMigration(t *testing.T, migrate func(string, []byte) ([]edit.Edit, []report.Finding, error), path, in, want string) []report.Finding {
+	t.Helper()
+	edits, findings, err := migrate(path, []byte(in))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := edit.Apply([]byte(in), edits)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(got) != want {
+		t.Errorf("got:\n%s\nwant:\n%s", got, want)
+	}
+	if _, err := scan("out", got); err != nil {
+		t.Errorf("output does not parse: %v", err)
+	}
+	if again, _, _ := migrate("out", got); len(again) > 0 {
+		t.Errorf("second run is not a no-op: %v", again)
+	}
+	return findings
 }
