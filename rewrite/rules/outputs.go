@@ -134,11 +134,13 @@ func runOutputs(p *rewrite.Pass) {
 				// Moving the attribute is right whatever happens to the others.
 				p.Fix("Move [return: "+retAttr.Name+"] to the method", replace(retAttr.List, ret.attr))
 			}
+			keepHTTPResponseType(p, fn)
 		default:
 			if !restructureOutputs(p, fn, outs, ret, retAttr) {
 				if ret != nil {
 					p.Fix("Move [return: "+retAttr.Name+"] to the method", replace(retAttr.List, ret.attr))
 				}
+				keepHTTPResponseType(p, fn)
 			} else {
 				for _, o := range outs {
 					if o.elem != "" {
@@ -588,4 +590,22 @@ func paramNodes(fn *cs.Function) []*sitter.Node {
 		out = append(out, prm.Node)
 	}
 	return out
+}
+
+// keepHTTPResponseType moves an HttpResponseMessage result to
+// HttpResponseData when the outputs beside it stay: cs-http-message leaves
+// the return type of such functions to this rule.
+func keepHTTPResponseType(p *rewrite.Pass, fn *cs.Function) {
+	f := p.File
+	if fn.ReturnType == nil || !hasRestructuredOutputs(f, fn) {
+		return
+	}
+	for _, prm := range fn.Params {
+		if isHTTPRequestMessage(prm.TypeText) && len(prm.Attrs) > 0 {
+			if rt := f.Text(fn.ReturnType); strings.Contains(rt, "HttpResponseMessage") {
+				p.Fix("Return HttpResponseData", replace(fn.ReturnType, httpResponseData(rt)))
+			}
+			return
+		}
+	}
 }
