@@ -185,25 +185,21 @@ func binderMethod(f *cs.File, n *sitter.Node) (name, typeArgs string) {
 // does not report the same code (IBinder, IAsyncCollector<T> in BindAsync<…>).
 func binderHandles(m *cs.Model, id *sitter.Node) bool {
 	for _, fn := range m.Functions {
-		if fn.Body == nil || !binderWithin(id, fn.Node) {
+		if fn.Body == nil || !within(id, fn.Node) {
 			continue
 		}
 		for _, bp := range binderParams(m, fn) {
-			if binderWithin(id, bp.param.Node) {
+			if within(id, bp.param.Node) {
 				return true
 			}
 			for _, u := range bp.uses {
-				if u.kind == binderCall && binderWithin(id, u.node) {
+				if u.kind == binderCall && within(id, u.node) {
 					return true
 				}
 			}
 		}
 	}
 	return false
-}
-
-func binderWithin(n, outer *sitter.Node) bool {
-	return n.StartByte() >= outer.StartByte() && n.EndByte() <= outer.EndByte()
 }
 
 func runBinder(p *rewrite.Pass) {

@@ -217,3 +217,18 @@ func callArgs(call *sitter.Node) []*sitter.Node {
 	}
 	return out
 }
+
+// within reports whether n lies inside outer.
+func within(n, outer *sitter.Node) bool {
+	return n.StartByte() >= outer.StartByte() && n.EndByte() <= outer.EndByte()
+}
+
+// isNestedFunction reports whether kind starts a function of its own inside
+// a method body, whose returns and throws are not the method's.
+func isNestedFunction(kind string) bool {
+	switch kind {
+	case "lambda_expression", "anonymous_method_expression", "local_function_statement":
+		return true
+	}
+	return false
+}

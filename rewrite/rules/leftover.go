@@ -141,7 +141,7 @@ func inHandledParam(m *cs.Model, id *sitter.Node) bool {
 	}
 	for _, fn := range m.Functions {
 		for _, prm := range fn.Params {
-			if id.StartByte() < prm.Node.StartByte() || id.EndByte() > prm.Node.EndByte() {
+			if !within(id, prm.Node) {
 				continue
 			}
 			if strings.Contains(prm.TypeText, "ExecutionContext") {

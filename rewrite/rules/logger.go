@@ -386,7 +386,7 @@ func traceWriterUses(f *cs.File, fn *cs.Function, lp *cs.Param) (calls []traceCa
 				continue
 			}
 			for _, id := range receivers {
-				if id.StartByte() >= c.args[i].StartByte() && id.EndByte() <= c.args[i].EndByte() {
+				if within(id, c.args[i]) {
 					blockers = append(blockers, traceBlocker{int(id.StartByte()), "is used inside the exception or source argument of " + f.Text(c.name)})
 				}
 			}

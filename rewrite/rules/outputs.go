@@ -309,8 +309,7 @@ func usageOf(id *sitter.Node) string {
 
 func insideNestedFunction(n, body *sitter.Node) bool {
 	for p := n.Parent(); p != nil && p.Id() != body.Id(); p = p.Parent() {
-		switch p.Kind() {
-		case "lambda_expression", "anonymous_method_expression", "local_function_statement":
+		if isNestedFunction(p.Kind()) {
 			return true
 		}
 	}
@@ -327,9 +326,10 @@ func throwsAfter(body *sitter.Node, adds []collectorAdd) bool {
 		if found {
 			return
 		}
-		switch n.Kind() {
-		case "lambda_expression", "anonymous_method_expression", "local_function_statement":
+		if isNestedFunction(n.Kind()) {
 			return
+		}
+		switch n.Kind() {
 		case "throw_statement", "throw_expression":
 			if n.StartByte() > first || sharesLoop(n, body, adds) {
 				found = true
@@ -349,7 +349,7 @@ func sharesLoop(n, body *sitter.Node, adds []collectorAdd) bool {
 		switch p.Kind() {
 		case "for_statement", "foreach_statement", "while_statement", "do_statement":
 			for _, a := range adds {
-				if a.node.StartByte() >= p.StartByte() && a.node.EndByte() <= p.EndByte() {
+				if within(a.node, p) {
 					return true
 				}
 			}
