@@ -13,6 +13,7 @@ import (
 	"github.com/funcmigrate/funcmigrate/rewrite/cs"
 	"github.com/funcmigrate/funcmigrate/rewrite/edit"
 	"github.com/funcmigrate/funcmigrate/rewrite/report"
+	"github.com/funcmigrate/funcmigrate/rewrite/startup"
 	"github.com/funcmigrate/funcmigrate/settings"
 	"github.com/funcmigrate/funcmigrate/templates"
 )
@@ -182,10 +183,32 @@ func migrate(p *Project, opt Options, shared map[string]*sharedFile) (*Result, e
 		}
 		style.n++
 	}
+	models := make([]*cs.Model, len(sources))
+	for i, s := range sources {
+		models[i] = s.model
+	}
+	facts.BoundTypes = BoundTypes(models...)
+
+	// Startup classes move into the generated Program.cs (MAPPING.md §5);
+	// the Program.cs is built first so that a move whose code would not
+	// parse can be called off before any file is edited.
+	var ss []startup.Source
+	for _, s := range sources {
+		ss = append(ss, startup.Source{File: s.file, Model: s.model})
+	}
+	plan, program, err := buildProgram(p, projDoc, facts, opt, ss, hasEntryPoint, style, display)
+	if err != nil {
+		return nil, err
+	}
 
 	var needs []string
 	for _, s := range sources {
-		out, fs, need, err := migrateFile(s.file, s.model, facts, opt)
+		fc := plan.Files[s.file.Path]
+		if fc != nil && fc.Delete {
+			res.addDeletion(s.abs, display(s.abs), s.file.Src)
+			continue
+		}
+		out, fs, need, err := migrateFile(s.file, s.model, facts, opt, fc)
 		if err != nil {
 			return nil, err
 		}
@@ -264,8 +287,11 @@ func migrate(p *Project, opt Options, shared map[string]*sharedFile) (*Result, e
 	}
 
 	// Program.cs, the isolated entry point.
-	if err := res.addProgram(p, projDoc, facts, opt, hasEntryPoint, style, display, addFindings); err != nil {
-		return nil, err
+	if program != nil {
+		addFindings(program.findings)
+		if program.change.Abs != "" {
+			res.Changes = append(res.Changes, program.change)
+		}
 	}
 	addFindings([]report.Finding{{Rule: ruleDeploy, Path: projDisplay,
 		Message: "the app in Azure still runs the in-process host until its settings change together with this code",
@@ -285,14 +311,30 @@ func migrate(p *Project, opt Options, shared map[string]*sharedFile) (*Result, e
 }
 
 // migrateFile runs the C# rules over one file and merges their fixes.
-func migrateFile(f *cs.File, m *cs.Model, facts *Facts, opt Options) (out []byte, findings []report.Finding, needs []string, err error) {
+// moved is what the Startup move does to the file, or nil.
+func migrateFile(f *cs.File, m *cs.Model, facts *Facts, opt Options, moved *startup.FileChange) (out []byte, findings []report.Finding, needs []string, err error) {
 	var fixes []Fix
+	if moved != nil && len(moved.Edits) > 0 {
+		fixes = append(fixes, Fix{Rule: startup.Rule, Message: "move the Startup class into Program.cs", Edits: moved.Edits})
+	}
 	for _, r := range opt.Rules {
 		pass := &Pass{Rule: r, File: f, Model: m, Facts: facts}
 		r.Run(pass)
-		fixes = append(fixes, pass.fixes...)
-		findings = append(findings, pass.findings...)
+		for _, fx := range pass.fixes {
+			if moved == nil || !touchesRanges(fx.Edits, moved.Removed) {
+				fixes = append(fixes, fx)
+			}
+		}
+		for _, fd := range pass.findings {
+			// Code that moved to Program.cs is judged there.
+			if moved == nil || !inRanges(fd.Offset, moved.Removed) {
+				findings = append(findings, fd)
+			}
+		}
 		needs = append(needs, pass.needs...)
+	}
+	if moved != nil {
+		findings = append(findings, moved.Findings...)
 	}
 	errs := f.Errors()
 	if len(errs) > 0 {
@@ -318,7 +360,7 @@ func MigrateSource(path string, src []byte, facts Facts, opt Options) ([]byte, [
 		return nil, nil, err
 	}
 	defer f.Close()
-	out, fs, _, err := migrateFile(f, cs.Analyze(f), &facts, opt)
+	out, fs, _, err := migrateFile(f, cs.Analyze(f), &facts, opt, nil)
 	return out, fs, err
 }
 
@@ -396,22 +438,36 @@ func isEntryPoint(src []byte) bool {
 // a generated file can follow the majority.
 type sourceStyle struct{ n, crlf, boms int }
 
-func (r *Result) addProgram(p *Project, doc *csproj.Doc, facts *Facts, opt Options, entry string, style sourceStyle, display func(string) string, add func([]report.Finding)) error {
+// A generatedProgram is the new Program.cs and the findings about it.
+type generatedProgram struct {
+	change   FileChange
+	findings []report.Finding
+}
+
+// buildProgram plans the Startup move and renders Program.cs. It returns a
+// nil program when the project already has an entry point or a file in the
+// way; then nothing moves and findings say why.
+func buildProgram(p *Project, doc *csproj.Doc, facts *Facts, opt Options, sources []startup.Source, entry string, style sourceStyle, display func(string) string) (*startup.Plan, *generatedProgram, error) {
+	form := startup.ApplicationBuilder
+	if facts.NetFramework || opt.HostBuilder {
+		form = startup.HostBuilder
+	}
 	path := filepath.Join(p.Dir, "Program.cs")
 	if entry != "" {
+		plan := startup.Build(sources, form, display(entry))
 		src, _ := os.ReadFile(entry)
 		if !bytes.Contains(src, []byte("ConfigureFunctions")) && !bytes.Contains(src, []byte("FunctionsApplication")) {
-			add([]report.Finding{{Rule: ruleProgram, Path: display(entry),
+			return plan, &generatedProgram{findings: []report.Finding{{Rule: ruleProgram, Path: display(entry),
 				Message: "the project already has an entry point, so no Program.cs was generated",
-				Action:  "make it build the worker host: FunctionsApplication.CreateBuilder(args), ConfigureFunctionsWebApplication (HTTP) and Build().Run()", Ref: "MAPPING.md §5.2"}})
+				Action:  "make it build the worker host: FunctionsApplication.CreateBuilder(args), ConfigureFunctionsWebApplication (HTTP) and Build().Run()", Ref: "MAPPING.md §5.2"}}}, nil
 		}
-		return nil
+		return plan, nil, nil
 	}
 	if _, err := os.Lstat(path); err == nil {
-		add([]report.Finding{{Rule: ruleProgram, Path: display(path),
+		plan := startup.Build(sources, form, display(path))
+		return plan, &generatedProgram{findings: []report.Finding{{Rule: ruleProgram, Path: display(path),
 			Message: "Program.cs exists but is not compiled by the project, so it was left alone",
-			Action:  "write the worker entry point by hand (MAPPING.md §5.2)", Ref: "MAPPING.md §5.2"}})
-		return nil
+			Action:  "write the worker entry point by hand (MAPPING.md §5.2)", Ref: "MAPPING.md §5.2"}}}, nil
 	}
 	ns := ""
 	for _, name := range []string{"RootNamespace", "AssemblyName"} {
@@ -423,12 +479,12 @@ func (r *Result) addProgram(p *Project, doc *csproj.Doc, facts *Facts, opt Optio
 	if ns == "" {
 		ns = strings.TrimSuffix(filepath.Base(p.File), filepath.Ext(p.File))
 	}
-	form := templates.FormApplicationBuilder
+	tform := templates.FormApplicationBuilder
 	switch {
 	case facts.NetFramework:
-		form = templates.FormNetFramework
+		tform = templates.FormNetFramework
 	case opt.HostBuilder:
-		form = templates.FormHostBuilder
+		tform = templates.FormHostBuilder
 	}
 	// The new file follows the project's majority style.
 	eol, bom := doc.EOL, false
@@ -438,13 +494,66 @@ func (r *Result) addProgram(p *Project, doc *csproj.Doc, facts *Facts, opt Optio
 			eol = "\r\n"
 		}
 	}
-	out, err := templates.Program{Form: form, Namespace: ns, ASPNetCore: facts.HTTP && !facts.NetFramework, AppInsights: true, EOL: eol}.Render()
+	render := func(plan *startup.Plan) ([]byte, error) {
+		out, err := templates.Program{Form: tform, Namespace: ns, ASPNetCore: facts.HTTP && !facts.NetFramework, AppInsights: true, EOL: eol,
+			Usings: plan.Usings, Locals: plan.Locals, Config: plan.Config, Services: plan.Services, Functions: plan.Functions}.Render()
+		if err != nil {
+			return nil, fmt.Errorf("%s: generating Program.cs: %v", p.File, err)
+		}
+		return out, nil
+	}
+	plan := startup.Build(sources, form, "")
+	out, err := render(plan)
+	if err == nil {
+		err = csharpValidator(display(path), nil)(out)
+	}
+	if err != nil && len(plan.Moved) > 0 {
+		// The moved code does not fit: generate the plain Program.cs and
+		// leave the Startup classes in place with a finding.
+		plan = plan.Abandon(err.Error())
+		out, err = render(plan)
+	}
 	if err != nil {
-		return fmt.Errorf("%s: generating Program.cs: %v", p.File, err)
+		return nil, nil, err
+	}
+	out, located := plan.Locate(out)
+	fm := &fileMerge{path: display(path), src: out, findings: located, style: &csharpComment, markers: opt.TODOComments}
+	out, fs, err := fm.merge()
+	if err != nil {
+		return nil, nil, err
 	}
 	if bom {
 		out = append([]byte("\xef\xbb\xbf"), out...)
 	}
-	r.Changes = append(r.Changes, FileChange{Path: display(path), Abs: path, New: out, Created: true, Mode: 0o644})
-	return nil
+	return plan, &generatedProgram{change: FileChange{Path: display(path), Abs: path, New: out, Created: true, Mode: 0o644}, findings: fs}, nil
+}
+
+// addDeletion records a file that the migration removes.
+func (r *Result) addDeletion(abs, display string, old []byte) {
+	mode := fs.FileMode(0o644)
+	if fi, err := os.Stat(abs); err == nil {
+		mode = fi.Mode().Perm()
+	}
+	r.Changes = append(r.Changes, FileChange{Path: display, Abs: abs, Old: old, Deleted: true, Mode: mode})
+}
+
+// touchesRanges reports whether an edit overlaps one of the ranges.
+func touchesRanges(edits []edit.Edit, ranges [][2]int) bool {
+	for _, e := range edits {
+		for _, r := range ranges {
+			if e.Start < r[1] && e.End > r[0] || (e.Start == e.End && e.Start > r[0] && e.Start < r[1]) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func inRanges(off int, ranges [][2]int) bool {
+	for _, r := range ranges {
+		if off >= r[0] && off < r[1] {
+			return true
+		}
+	}
+	return false
 }

@@ -29,6 +29,9 @@ type Facts struct {
 	TargetFramework string // e.g. "net10.0"
 	NetFramework    bool   // net48: no ASP.NET Core integration
 	HTTP            bool   // some function in the project has an HTTP trigger
+	// BoundTypes maps the simple names of the project's own types whose
+	// values cross a binding or HTTP boundary to that boundary (BoundTypes).
+	BoundTypes map[string]string
 }
 
 // A Pass is one rule running on one file.

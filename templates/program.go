@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"io/fs"
 	"path"
+	"slices"
 	"strings"
 	"text/template"
 	"unicode"
@@ -74,6 +75,19 @@ type Program struct {
 	// A statement may span lines; its later lines keep their indentation
 	// relative to the first.
 	Services []string
+	// Usings are namespaces the moved code needs besides the form's own.
+	Usings []string
+	// Locals are statements placed before the host is configured: what a
+	// Startup class kept in fields or did in its constructor.
+	Locals []string
+	// Config are statements that add configuration sources, written against
+	// "builder.Configuration" (FormApplicationBuilder) or the "config"
+	// parameter of ConfigureAppConfiguration((hostContext, config) => { … })
+	// (the HostBuilder forms). They run before Services.
+	Config []string
+	// Functions are local functions placed after the host runs: helper
+	// methods of a Startup class, callable from Locals, Config and Services.
+	Functions []string
 	// EOL is the line ending of the generated file, "\n" or "\r\n";
 	// empty means "\n".
 	EOL string
@@ -90,6 +104,9 @@ type programData struct {
 	AppInsights    bool
 	Usings         []string
 	Services       []string
+	Locals         []string
+	Config         []string
+	Functions      []string
 	AIProviderName string
 }
 
@@ -182,7 +199,7 @@ func (p Program) Render() ([]byte, error) {
 		AIProviderName: aiProviderName,
 	}
 	for i, s := range p.Services {
-		s = strings.TrimSpace(strings.ReplaceAll(s, "\r\n", "\n"))
+		s = normalize(s)
 		if s == "" {
 			return nil, fmt.Errorf("program: Services[%d] is empty", i)
 		}
@@ -190,6 +207,18 @@ func (p Program) Render() ([]byte, error) {
 			return nil, fmt.Errorf("program: Services[%d] %q: %w", i, firstLine(s), err)
 		}
 		data.Services = append(data.Services, s)
+	}
+	for _, sec := range []struct {
+		name string
+		from []string
+		to   *[]string
+	}{{"Locals", p.Locals, &data.Locals}, {"Config", p.Config, &data.Config}, {"Functions", p.Functions, &data.Functions}} {
+		for i, s := range sec.from {
+			if s = normalize(s); s == "" {
+				return nil, fmt.Errorf("program: %s[%d] is empty", sec.name, i)
+			}
+			*sec.to = append(*sec.to, s)
+		}
 	}
 
 	var b bytes.Buffer
@@ -206,11 +235,12 @@ func (p Program) Render() ([]byte, error) {
 // usings returns the using directives the form needs, System ones first.
 // Every namespace is explicit: the project may not enable ImplicitUsings.
 func (p Program) usings() []string {
-	u := []string{
+	u := append([]string(nil), p.Usings...)
+	u = append(u,
 		"Microsoft.Azure.Functions.Worker",         // FunctionsDebugger, ConfigureFunctionsApplicationInsights
 		"Microsoft.Extensions.DependencyInjection", // AddApplicationInsightsTelemetryWorkerService, Configure<T>
 		"Microsoft.Extensions.Hosting",             // HostBuilder, ConfigureFunctions*(IHostBuilder), Run
-	}
+	)
 	if p.Form == FormApplicationBuilder {
 		u = append(u, "Microsoft.Azure.Functions.Worker.Builder") // FunctionsApplication
 	}
@@ -221,7 +251,7 @@ func (p Program) usings() []string {
 		)
 	}
 	sortUsings(u)
-	return u
+	return slices.Compact(u)
 }
 
 // sortUsings orders namespaces with System and System.* first, then by
@@ -255,6 +285,11 @@ func (p Program) checkServiceStatement(s string) error {
 		}
 	}
 	return nil
+}
+
+// normalize trims a statement and gives it "\n" line endings.
+func normalize(s string) string {
+	return strings.TrimSpace(strings.ReplaceAll(s, "\r\n", "\n"))
 }
 
 func firstLine(s string) string {

@@ -32,6 +32,27 @@ var goldenCases = []struct {
 	{"net48-appinsights", Program{Form: FormNetFramework, Namespace: "Contoso.Orders", AppInsights: true,
 		Services: []string{"services.AddHttpClient();"}}},
 	{"net48-minimal", Program{Form: FormNetFramework, Namespace: "Contoso_Orders.App1"}},
+	// What a moved Startup class brings: usings, locals from its fields,
+	// configuration sources, registrations and helper methods.
+	{"formb-startup", Program{ASPNetCore: true, AppInsights: true,
+		Usings:    []string{"Contoso.Orders", "System.IO", "Microsoft.Extensions.Hosting"},
+		Locals:    []string{"const string SectionName = \"Orders\";"},
+		Config:    []string{"builder.Configuration.AddJsonFile(\"appsettings.json\", optional: true);"},
+		Services:  []string{"builder.Services.AddHttpClient();\n\n// a comment kept with its statement\nAddRepositories(builder.Services);"},
+		Functions: []string{"void AddRepositories(IServiceCollection services)\n{\n    services.AddSingleton<IOrderRepository, OrderRepository>();\n}"},
+	}},
+	{"forma-startup", Program{Form: FormHostBuilder, AppInsights: true,
+		Usings:    []string{"Contoso.Orders"},
+		Locals:    []string{"const string SectionName = \"Orders\";"},
+		Config:    []string{"config.AddJsonFile(Path.Combine(hostContext.HostingEnvironment.ContentRootPath, \"appsettings.json\"), optional: true);"},
+		Services:  []string{"services.Configure<OrderOptions>(context.Configuration.GetSection(SectionName));"},
+		Functions: []string{"void AddRepositories(IServiceCollection services)\n{\n    services.AddSingleton<IOrderRepository, OrderRepository>();\n}"},
+	}},
+	{"net48-startup", Program{Form: FormNetFramework, Namespace: "Contoso.Orders",
+		Locals:    []string{"const string SectionName = \"Orders\";"},
+		Services:  []string{"services.Configure<OrderOptions>(context.Configuration.GetSection(SectionName));"},
+		Functions: []string{"void AddRepositories(IServiceCollection services)\n{\n    services.AddSingleton<IOrderRepository, OrderRepository>();\n}"},
+	}},
 }
 
 func TestGolden(t *testing.T) {
@@ -108,8 +129,19 @@ func checkProgramText(t *testing.T, p Program, out []byte) {
 			t.Errorf("line %d is not indented by a multiple of 4 spaces: %q", i+1, l)
 		}
 	}
-	if comments != 1 {
-		t.Errorf("output has %d comment lines, want only the generated-by line", comments)
+	// The templates add no comments of their own; moved code keeps its own.
+	want := 1
+	for _, sec := range [][]string{p.Locals, p.Config, p.Services, p.Functions} {
+		for _, s := range sec {
+			for _, l := range strings.Split(s, "\n") {
+				if strings.HasPrefix(strings.TrimSpace(l), "//") {
+					want++
+				}
+			}
+		}
+	}
+	if comments != want {
+		t.Errorf("output has %d comment lines, want %d: the generated-by line and those of the moved code", comments, want)
 	}
 }
 

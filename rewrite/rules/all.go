@@ -19,5 +19,6 @@ var All = []*rewrite.Rule{
 	Logger,
 	ExecutionContext,
 	Binder,
+	JSONSerializer,
 	Leftover,
 }

@@ -125,6 +125,7 @@ func runFixture(t *testing.T, file string) {
 	}
 	opt := rewrite.Options{Rules: All, TODOComments: !o.notodo}
 	src := conv(in)
+	o.facts.BoundTypes = boundTypesOf(t, src)
 	out, findings, err := rewrite.MigrateSource("in.cs", src, o.facts, opt)
 	if err != nil {
 		t.Fatal(err)
@@ -160,6 +161,17 @@ func runFixture(t *testing.T, file string) {
 		t.Errorf("findings differ\n--- got ---\n%s--- want ---\n%s", gotFindings, w)
 	}
 	checkInvariants(t, src, out, findings, o, opt)
+}
+
+// boundTypesOf computes Facts.BoundTypes from the fixture file alone, as
+// migrate does from all of a project's files.
+func boundTypesOf(t *testing.T, src []byte) map[string]string {
+	f, err := cs.Parse("in.cs", src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	return rewrite.BoundTypes(cs.Analyze(f))
 }
 
 func formatFindings(fs []report.Finding) string {

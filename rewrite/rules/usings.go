@@ -42,7 +42,7 @@ func keepNamespace(ns string) bool {
 // is reported, so the reader knows why the names below no longer resolve.
 var unmigratedNamespaces = map[string]string{
 	"Microsoft.Azure.WebJobs.Extensions.DurableTask":           "Durable Functions code is not migrated by this version (MAPPING.md §7)",
-	"Microsoft.Azure.Functions.Extensions.DependencyInjection": "FunctionsStartup is not migrated to Program.cs by this version (MAPPING.md §5)",
+	"Microsoft.Azure.Functions.Extensions.DependencyInjection": "the startup code that uses it stayed in place (see the startup finding for why; MAPPING.md §5)",
 	"Microsoft.Azure.WebJobs.Hosting":                          "IWebJobsStartup has no isolated equivalent (MAPPING.md §5.1, §8 item 8)",
 }
 
