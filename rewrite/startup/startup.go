@@ -88,6 +88,9 @@ type Plan struct {
 	Files map[string]*FileChange
 
 	movedAt []location // first part of each moved class
+
+	// The project's extension methods on the in-process builders, by name.
+	extensions map[string]classMember
 }
 
 type location struct {
@@ -121,6 +124,8 @@ type FileChange struct {
 	Removed  [][2]int // byte ranges removed or owned by the plan
 	Delete   bool
 	Findings []report.Finding
+
+	needUsing []string // namespaces the rewritten code needs in this file
 }
 
 func (p *Plan) file(path string) *FileChange {
@@ -255,7 +260,7 @@ type classPart struct {
 // project already has an entry point (entry != ""), nothing moves: each
 // Startup gets a finding asking for a manual merge.
 func Build(sources []Source, form Form, entry string) *Plan {
-	p := &Plan{}
+	p := &Plan{extensions: findExtensions(sources)}
 	classes := findStartups(sources, p)
 	for _, sc := range classes {
 		if entry != "" {
@@ -281,9 +286,112 @@ func Build(sources []Source, form Form, entry string) *Plan {
 		p.Moved = append(p.Moved, sc.name)
 		p.movedAt = append(p.movedAt, location{sc.parts[0].src.File.Path, int(sc.parts[0].node.StartByte())})
 	}
+	if len(p.Moved) > 0 {
+		p.rewriteExtensions(form)
+	}
 	p.removeUsings(sources)
 	p.Usings = dedupe(p.Usings)
 	return p
+}
+
+// findExtensions returns the extension methods declared on the in-process
+// host or configuration builder; a name declared twice is left alone.
+func findExtensions(sources []Source) map[string]classMember {
+	out := map[string]classMember{}
+	dup := map[string]bool{}
+	for _, s := range sources {
+		f := s.File
+		for _, c := range s.Model.Classes {
+			if !c.HasExtMeth || c.Body == nil {
+				continue
+			}
+			for i := uint(0); i < c.Body.NamedChildCount(); i++ {
+				meth := c.Body.NamedChild(i)
+				if meth.Kind() != "method_declaration" {
+					continue
+				}
+				pl := meth.ChildByFieldName("parameters")
+				if pl == nil || pl.NamedChildCount() == 0 {
+					continue
+				}
+				first := pl.NamedChild(0)
+				t := first.ChildByFieldName("type")
+				if t == nil || !hasModifier(f, first, "this") {
+					continue
+				}
+				if k := kindOfType[lastName(f.Text(t))]; k != hostBuilder && k != configBuilder {
+					continue
+				}
+				name := f.Text(meth.ChildByFieldName("name"))
+				if _, seen := out[name]; seen {
+					dup[name] = true
+				}
+				out[name] = classMember{s, meth}
+			}
+		}
+	}
+	for n := range dup {
+		delete(out, n)
+	}
+	return out
+}
+
+// rewriteExtensions rewrites, where they are, the project's extension
+// methods on the in-process builders, which go with the Startup: the builder
+// parameter (and a builder return type) takes the worker's type and the body
+// is translated like moved code.
+func (p *Plan) rewriteExtensions(form Form) {
+	var names []string
+	for n := range p.extensions {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	m := &mover{plan: p, form: form, class: &startupClass{}, members: map[string]bool{}, methods: map[string]classMember{}}
+	for _, name := range names {
+		ext := p.extensions[name]
+		f, meth := ext.src.File, ext.node
+		fc := p.file(f.Path)
+		tr := &translator{m: m, f: f, sec: secFunctions, vars: map[string]binding{}, inPlace: fc}
+		pl := meth.ChildByFieldName("parameters")
+		first := pl.NamedChild(0)
+		k := kindOfType[lastName(f.Text(first.ChildByFieldName("type")))]
+		newType := m.helperParamType(k)
+		var edits []edit.Edit
+		for _, t := range []*sitter.Node{first.ChildByFieldName("type"), meth.ChildByFieldName("returns")} {
+			if t != nil && kindOfType[lastName(f.Text(t))] == k {
+				edits = append(edits, edit.Edit{Start: int(t.StartByte()), End: int(t.EndByte()), New: newType})
+			}
+		}
+		tr.vars[f.Text(first.ChildByFieldName("name"))] = binding{k, f.Text(first.ChildByFieldName("name")), form == HostBuilder}
+		body := meth.ChildByFieldName("body")
+		if body == nil {
+			for i := uint(0); i < meth.NamedChildCount(); i++ {
+				if c := meth.NamedChild(i); c.Kind() == "block" || c.Kind() == "arrow_expression_clause" {
+					body = c
+				}
+			}
+		}
+		fc.Edits = append(fc.Edits, edits...)
+		if body != nil {
+			tr.translate(body, int(body.StartByte()), int(body.EndByte())) // adds its edits to fc
+		}
+		fc.Removed = append(fc.Removed, [2]int{int(meth.StartByte()), int(meth.EndByte())})
+		fc.needUsing = append(fc.needUsing, extensionUsing(form, k))
+		fc.Findings = append(fc.Findings, report.Finding{Rule: Rule, Offset: int(meth.StartByte()), Severity: report.SeverityNote,
+			Message: fmt.Sprintf("%s now extends %s: Program.cs calls it on the worker's builder", name, newType),
+			Ref:     "MAPPING.md §5.3", URL: URL})
+	}
+}
+
+// extensionUsing is the namespace of the type a rewritten extension takes.
+func extensionUsing(form Form, k varKind) string {
+	switch {
+	case form == ApplicationBuilder:
+		return "Microsoft.Extensions.Hosting"
+	case k == configBuilder:
+		return "Microsoft.Extensions.Configuration"
+	}
+	return "Microsoft.Extensions.DependencyInjection"
 }
 
 // findStartups returns the Startup classes named by assembly attributes, in
@@ -419,6 +527,7 @@ func (p *Plan) removeUsings(sources []Source) {
 				break
 			}
 		}
+		p.addUsings(s, fc)
 		if used {
 			continue
 		}
@@ -428,6 +537,32 @@ func (p *Plan) removeUsings(sources []Source) {
 				fc.Edits = append(fc.Edits, edit.Edit{Start: start, End: end})
 				fc.Removed = append(fc.Removed, [2]int{start, end})
 			}
+		}
+	}
+}
+
+// addUsings inserts the usings a rewritten extension method needs.
+func (p *Plan) addUsings(s Source, fc *FileChange) {
+	have := map[string]bool{}
+	var first *cs.Using
+	for _, u := range s.Model.Usings {
+		if u.Alias == "" && !u.Static {
+			have[u.Name] = true
+		}
+		if !u.Global && first == nil {
+			first = u
+		}
+	}
+	// Before the first using: the last one may be the startup using this
+	// plan removes.
+	at, indent := 0, ""
+	if first != nil {
+		at = cs.LineStart(s.File.Src, int(first.Node.StartByte()))
+		indent = cs.Indent(s.File.Src, at)
+	}
+	for _, ns := range dedupe(fc.needUsing) {
+		if !have[ns] {
+			fc.Edits = append(fc.Edits, edit.Edit{Start: at, End: at, New: indent + "using " + ns + ";" + s.File.EOL})
 		}
 	}
 }

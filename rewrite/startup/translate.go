@@ -31,6 +31,10 @@ type translator struct {
 
 	edits  []edit.Edit
 	events []event // findings and problems, in source order
+
+	// inPlace: the code stays in its file (an extension method on the
+	// builder); findings go to that file instead of Program.cs.
+	inPlace *FileChange
 }
 
 // An event is something found while translating: a problem comments out
@@ -214,7 +218,11 @@ func (t *translator) translate(top *sitter.Node, start, end int) string {
 			key := fmt.Sprint(o.StartByte(), ev.f.Message)
 			if !seen[key] {
 				seen[key] = true
-				marks[o] = append(marks[o], t.m.finding(t.sec, ev.f))
+				if t.inPlace != nil {
+					t.fileFinding(int(o.StartByte()), ev.f)
+				} else {
+					marks[o] = append(marks[o], t.m.finding(t.sec, ev.f))
+				}
 			}
 			continue
 		}
@@ -222,7 +230,20 @@ func (t *translator) translate(top *sitter.Node, start, end int) string {
 			continue
 		}
 		seen[ev.f.Message] = true
-		topMarks = append(topMarks, t.m.finding(t.sec, ev.f))
+		if t.inPlace != nil {
+			t.fileFinding(int(ev.node.StartByte()), ev.f)
+		} else {
+			topMarks = append(topMarks, t.m.finding(t.sec, ev.f))
+		}
+	}
+	if t.inPlace != nil {
+		var reps []edit.Edit
+		for _, o := range outer {
+			reps = append(reps, edit.Edit{Start: int(o.StartByte()), End: int(o.EndByte()),
+				New: commentOutIndented(t.f.Text(o), cs.Indent(t.f.Src, int(o.StartByte())), t.f.EOL)})
+		}
+		t.inPlace.Edits = append(t.inPlace.Edits, t.editsWith(start, end, reps)...)
+		return ""
 	}
 
 	indent := cs.Indent(t.f.Src, start)
@@ -243,6 +264,13 @@ func (t *translator) translate(top *sitter.Node, start, end int) string {
 		text = dedent(t.renderWith(start, end, reps), indent)
 	}
 	return strings.Join(append(topMarks, text), "\n")
+}
+
+// fileFinding records a finding about code that stays in its file.
+func (t *translator) fileFinding(off int, f report.Finding) {
+	f.Rule, f.URL, f.Offset = Rule, URL, off
+	f.Marker = f.Severity != report.SeverityNote
+	t.inPlace.Findings = append(t.inPlace.Findings, f)
 }
 
 func firstLine(s string) string {
@@ -310,6 +338,24 @@ func (t *translator) render(start, end int) string { return t.renderWith(start, 
 // renderWith applies the edits within [start, end) plus reps, which win
 // over edits inside them.
 func (t *translator) renderWith(start, end int, reps []edit.Edit) string {
+	all := t.editsWith(start, end, reps)
+	var b strings.Builder
+	pos := start
+	for _, e := range all {
+		if e.Start < pos {
+			continue // nested in an earlier replacement
+		}
+		b.Write(t.f.Src[pos:e.Start])
+		b.WriteString(e.New)
+		pos = e.End
+	}
+	b.Write(t.f.Src[pos:end])
+	return b.String()
+}
+
+// editsWith returns the edits within [start, end) that reps do not cover,
+// and reps, sorted.
+func (t *translator) editsWith(start, end int, reps []edit.Edit) []edit.Edit {
 	var all []edit.Edit
 	for _, e := range t.edits {
 		if e.Start < start || e.End > end {
@@ -327,18 +373,7 @@ func (t *translator) renderWith(start, end int, reps []edit.Edit) string {
 	}
 	all = append(all, reps...)
 	edit.Sort(all)
-	var b strings.Builder
-	pos := start
-	for _, e := range all {
-		if e.Start < pos {
-			continue // nested in an earlier replacement
-		}
-		b.Write(t.f.Src[pos:e.Start])
-		b.WriteString(e.New)
-		pos = e.End
-	}
-	b.Write(t.f.Src[pos:end])
-	return b.String()
+	return all
 }
 
 // collect walks n and records edits and events.
@@ -385,6 +420,9 @@ func (t *translator) identifier(id *sitter.Node) {
 			return
 		}
 	}
+	if parent.Kind() == "return_statement" && b.target == name && (b.kind == hostBuilder || b.kind == configBuilder) {
+		return // a helper returning its own parameter, whose type changed with it
+	}
 	if t.passedToHelper(id) {
 		if t.m.form == ApplicationBuilder {
 			t.replace(id, b.target)
@@ -427,6 +465,18 @@ func (t *translator) member(id, ma *sitter.Node, b binding) {
 				}
 			}
 		}
+		if _, ok := t.m.plan.extensions[name]; ok {
+			// The project's own extension method, rewritten in place for
+			// the worker's builder (see rewriteExtensions).
+			if t.m.form == ApplicationBuilder {
+				t.replace(id, b.target)
+				return
+			}
+			if s, ok := t.servicesExpr(b); ok {
+				t.replace(id, s)
+				return
+			}
+		}
 		if rowsByName[name] != nil {
 			return // the row's finding says it better
 		}
@@ -434,6 +484,16 @@ func (t *translator) member(id, ma *sitter.Node, b binding) {
 			fmt.Sprintf("register the isolated-worker equivalent of %s in Program.cs (check the library's docs for the isolated worker), and move extension options to host.json", name))
 		return
 	case configBuilder:
+		if _, ok := t.m.plan.extensions[name]; ok {
+			if t.m.form == ApplicationBuilder {
+				t.replace(id, b.target)
+				return
+			}
+			if s, ok := t.configExpr(b); ok {
+				t.replace(id, s)
+				return
+			}
+		}
 		switch name {
 		case "ConfigurationBuilder":
 			if s, ok := t.configExpr(b); ok {
@@ -480,8 +540,11 @@ func (t *translator) context(inv *sitter.Node, b binding) {
 		t.replace(inv, b.target)
 		return
 	}
-	t.problem(inv, "the in-process FunctionsHostBuilderContext is used in a way the worker's builder cannot stand for",
-		"use builder.Configuration, builder.Environment.EnvironmentName or builder.Environment.ContentRootPath in Program.cs")
+	action := "use builder.Configuration, builder.Environment.EnvironmentName or builder.Environment.ContentRootPath in Program.cs"
+	if t.m.form == HostBuilder {
+		action = "pass what it needs in as a parameter: context.Configuration and context.HostingEnvironment inside ConfigureServices((context, services) => …) in Program.cs"
+	}
+	t.problem(inv, "the in-process FunctionsHostBuilderContext is used in a way the worker's builder cannot stand for", action)
 }
 
 // contextMember maps a FunctionsHostBuilderContext member (§5.3).
