@@ -37,20 +37,101 @@ func skipDir(name string) bool {
 	return name == "bin" || name == "obj" || name == "node_modules" || (strings.HasPrefix(name, ".") && name != "." && name != "..")
 }
 
+// A Dependent is a project that is not a function app but depends on one or
+// on in-process types: a test project or a shared class library. Its files
+// are never edited; ScanDependents reports what in them needs a person.
+type Dependent struct {
+	File, Dir string
+	Sources   []string // C# files it compiles (the SDK's default globbing and Compile items)
+	Test      bool     // a test project: references Microsoft.NET.Test.Sdk, xunit, NUnit or MSTest (see isTestProject)
+	Apps      []string // absolute .csproj paths of in-process function apps it references with ProjectReference
+	WebJobs   bool     // references Microsoft.Azure.WebJobs*, Microsoft.NET.Sdk.Functions or Microsoft.Azure.Functions.Extensions packages itself
+}
+
+// A Discovery is everything DiscoverAll found: the apps to migrate, the
+// projects that depend on them or on in-process types, and the projects left
+// alone with a reason. Each list is sorted by project file.
+type Discovery struct {
+	Projects   []*Project
+	Dependents []*Dependent
+	Skips      []Skip
+}
+
 // Discover finds the in-process function-app projects under roots (folders,
 // .csproj files or .sln files). Projects it leaves alone come back as skips
-// with a one-line reason.
+// with a one-line reason. It is DiscoverAll without the dependents.
 func Discover(roots []string) ([]*Project, []Skip, error) {
+	d, err := DiscoverAll(roots)
+	if err != nil {
+		return nil, nil, err
+	}
+	return d.Projects, d.Skips, nil
+}
+
+// DiscoverAll finds the in-process function apps under roots, as Discover
+// does, and the projects that depend on them: a project that is not a
+// function app is a Dependent when it references one of the apps found in
+// the same run with a ProjectReference, or references in-process packages
+// itself (MAPPING.md §8 items 4 and 5). A test project that references
+// Microsoft.NET.Sdk.Functions only to get its types is a Dependent, not an
+// app.
+func DiscoverAll(roots []string) (*Discovery, error) {
+	files, err := projectFiles(roots)
+	if err != nil {
+		return nil, err
+	}
+	d := &Discovery{}
+	type other struct {
+		file string
+		doc  *csproj.Doc
+	}
+	var others []other
+	for _, file := range files {
+		p, doc, skip, err := classify(file, files)
+		if err != nil {
+			return nil, err
+		}
+		switch {
+		case skip != "":
+			d.Skips = append(d.Skips, Skip{File: file, Reason: skip})
+		case p != nil:
+			d.Projects = append(d.Projects, p)
+		case doc != nil:
+			others = append(others, other{file, doc})
+		}
+	}
+	// Dependents are decided once every app is known, since a test project
+	// may sort before the app it references.
+	apps := map[string]string{}
+	for _, p := range d.Projects {
+		apps[p.File] = p.File
+		apps[strings.ToLower(p.File)] = p.File
+	}
+	for _, o := range others {
+		dep, err := dependent(o.file, o.doc, apps, files)
+		if err != nil {
+			return nil, err
+		}
+		if dep != nil {
+			d.Dependents = append(d.Dependents, dep)
+		}
+	}
+	return d, nil
+}
+
+// projectFiles lists the .csproj files under roots, sorted and without
+// duplicates.
+func projectFiles(roots []string) ([]string, error) {
 	var files []string
 	seen := map[string]bool{}
 	for _, root := range roots {
 		abs, err := filepath.Abs(root)
 		if err != nil {
-			return nil, nil, fmt.Errorf("%s: %v", root, err)
+			return nil, fmt.Errorf("%s: %v", root, err)
 		}
 		info, err := os.Stat(abs)
 		if err != nil {
-			return nil, nil, fmt.Errorf("%s: %v", root, err)
+			return nil, fmt.Errorf("%s: %v", root, err)
 		}
 		if !info.IsDir() {
 			switch strings.ToLower(filepath.Ext(abs)) {
@@ -63,7 +144,7 @@ func Discover(roots []string) ([]*Project, []Skip, error) {
 			case ".sln", ".slnx":
 				abs = filepath.Dir(abs)
 			default:
-				return nil, nil, fmt.Errorf("%s: not a folder, .csproj or .sln file; point funcmigrate at the function app's folder or project file", root)
+				return nil, fmt.Errorf("%s: not a folder, .csproj or .sln file; point funcmigrate at the function app's folder or project file", root)
 			}
 		}
 		err = filepath.WalkDir(abs, func(path string, d fs.DirEntry, err error) error {
@@ -80,40 +161,27 @@ func Discover(roots []string) ([]*Project, []Skip, error) {
 			return nil
 		})
 		if err != nil {
-			return nil, nil, err
+			return nil, err
 		}
 	}
 	sort.Strings(files)
-	var projects []*Project
-	var skips []Skip
-	for _, file := range files {
-		p, skip, err := classify(file, files)
-		if err != nil {
-			return nil, nil, err
-		}
-		if skip != "" {
-			skips = append(skips, Skip{File: file, Reason: skip})
-			continue
-		}
-		if p != nil {
-			projects = append(projects, p)
-		}
-	}
-	return projects, skips, nil
+	return files, nil
 }
 
-// classify loads a project file and decides what to do with it.
-func classify(file string, allProjects []string) (*Project, string, error) {
+// classify loads a project file and decides what to do with it: migrate it
+// (p), skip it with a reason, or look at it again once every app is known
+// (other, the parsed project of a project that is not a function app).
+func classify(file string, allProjects []string) (p *Project, other *csproj.Doc, skip string, err error) {
 	src, err := readFile(file)
 	if err != nil {
-		return nil, "", err
+		return nil, nil, "", err
 	}
 	doc, err := csproj.Parse(file, src)
 	if err != nil {
-		return nil, "", err
+		return nil, nil, "", err
 	}
 	dir := filepath.Dir(file)
-	p := &Project{File: file, Dir: dir}
+	p = &Project{File: file, Dir: dir}
 	if fi, err := os.Stat(filepath.Join(dir, "host.json")); err == nil && fi.Mode().IsRegular() {
 		p.HostJSON = filepath.Join(dir, "host.json")
 	}
@@ -122,28 +190,163 @@ func classify(file string, allProjects []string) (*Project, string, error) {
 	}
 	switch doc.Kind() {
 	case csproj.Isolated:
-		return nil, "already uses the isolated worker (Microsoft.Azure.Functions.Worker.Sdk)", nil
+		return nil, nil, "already uses the isolated worker (Microsoft.Azure.Functions.Worker.Sdk)", nil
 	case csproj.LogicApps:
-		return nil, "Logic Apps Standard project, not a function app (MAPPING.md §1.1)", nil
+		return nil, nil, "Logic Apps Standard project, not a function app (MAPPING.md §1.1)", nil
 	case csproj.InProcess:
-	default:
-		if doc.ReferencesWebJobs() {
-			return nil, "class library that references Microsoft.Azure.WebJobs packages: migrate its in-process types by hand (MAPPING.md §8 item 4)", nil
+		// Test projects sometimes reference the Functions SDK for its
+		// types; migrating one as an app would give it a Program.cs. Only
+		// the project's own markers count here, and an app has host.json.
+		if p.HostJSON == "" && isTestProject(doc, dir, false) {
+			return nil, doc, "", nil
 		}
-		return nil, "", nil // not a function app: say nothing
+	default:
+		return nil, doc, "", nil
 	}
 	if p.LocalSettings != "" {
 		if ls, err := readFile(p.LocalSettings); err == nil {
 			if kind, ok := settings.LocalSetting(ls, "APP_KIND"); ok && kind == "workflowApp" {
-				return nil, "Logic Apps Standard project (APP_KIND=workflowApp), not a function app (MAPPING.md §1.1)", nil
+				return nil, nil, "Logic Apps Standard project (APP_KIND=workflowApp), not a function app (MAPPING.md §1.1)", nil
 			}
 		}
 	}
 	p.CentralProps = findCentralProps(dir)
 	if err := p.collectSources(doc, allProjects); err != nil {
-		return nil, "", err
+		return nil, nil, "", err
 	}
-	return p, "", nil
+	return p, nil, "", nil
+}
+
+// dependent returns the Dependent for a project that is not a function app,
+// or nil when it neither references an app nor in-process packages. apps
+// maps app project paths, and their lower-case forms, to the paths.
+func dependent(file string, doc *csproj.Doc, apps map[string]string, allProjects []string) (*Dependent, error) {
+	dir := filepath.Dir(file)
+	d := &Dependent{File: file, Dir: dir}
+	seen := map[string]bool{}
+	for _, it := range doc.ProjectReferences() {
+		for _, inc := range strings.Split(it.Include, ";") {
+			ref := resolveProjectRef(dir, inc)
+			if ref == "" {
+				continue
+			}
+			app, ok := apps[ref]
+			if !ok {
+				// Projects written on Windows often get the case of a
+				// referenced path wrong; MSBuild there does not mind.
+				app, ok = apps[strings.ToLower(ref)]
+			}
+			if ok && !seen[app] {
+				seen[app] = true
+				d.Apps = append(d.Apps, app)
+			}
+		}
+	}
+	for _, r := range doc.PackageReferences() {
+		if !r.Update && isInProcessPackage(r.ID) {
+			d.WebJobs = true
+		}
+	}
+	if len(d.Apps) == 0 && !d.WebJobs {
+		return nil, nil
+	}
+	sort.Strings(d.Apps)
+	d.Test = isTestProject(doc, dir, true)
+	p := &Project{File: file, Dir: dir}
+	if err := p.collectSources(doc, allProjects); err != nil {
+		return nil, err
+	}
+	d.Sources = p.Sources
+	return d, nil
+}
+
+// resolveProjectRef turns a ProjectReference Include into an absolute path,
+// or "" when it depends on a property other than the project's own folder.
+func resolveProjectRef(dir, include string) string {
+	inc := strings.TrimSpace(include)
+	for _, prop := range []string{"$(MSBuildThisFileDirectory)", "$(MSBuildProjectDirectory)"} {
+		if len(inc) >= len(prop) && strings.EqualFold(inc[:len(prop)], prop) {
+			inc = dir + "/" + inc[len(prop):]
+		}
+	}
+	if inc == "" || strings.Contains(inc, "$(") {
+		return ""
+	}
+	inc = filepath.FromSlash(strings.ReplaceAll(inc, `\`, "/"))
+	if !filepath.IsAbs(inc) {
+		inc = filepath.Join(dir, inc)
+	}
+	return filepath.Clean(inc)
+}
+
+// isInProcessPackage reports the packages that tie a project to the
+// in-process model (MAPPING.md §1.4): the WebJobs SDK and its extensions,
+// the Functions SDK, and the in-process DI package. OpenApi.Core is not one:
+// the isolated OpenAPI extension depends on it too.
+func isInProcessPackage(id string) bool {
+	if hasIDPrefix(id, "Microsoft.Azure.WebJobs.Extensions.OpenApi.Core") {
+		return false
+	}
+	return hasIDPrefix(id, "Microsoft.Azure.WebJobs") || strings.EqualFold(id, "Microsoft.NET.Sdk.Functions") ||
+		strings.EqualFold(id, "Microsoft.Azure.Functions.Extensions")
+}
+
+// isTestProject reports whether a project is a test project: it references
+// a test framework or the test SDK, says IsTestProject, or uses MSTest.Sdk.
+// Repositories often put the test packages in a Directory.Build.props next
+// to the tests, so with inherited the nearest one counts too, for
+// unconditional items only. A condition there usually picks the test
+// projects by name, which this cannot evaluate; with inherited, the usual
+// names (Foo.Tests, FooTests, Foo.Test) count instead.
+func isTestProject(doc *csproj.Doc, dir string, inherited bool) bool {
+	if declaresTest(doc, false) {
+		return true
+	}
+	if doc.Root != nil {
+		if a, ok := doc.Root.Attr("Sdk"); ok && hasIDPrefix(strings.TrimSpace(a.Value), "MSTest.Sdk") {
+			return true
+		}
+	}
+	if !inherited {
+		return false
+	}
+	name := strings.ToLower(strings.TrimSuffix(filepath.Base(doc.Path), filepath.Ext(doc.Path)))
+	if strings.HasSuffix(name, "tests") || strings.HasSuffix(name, ".test") {
+		return true
+	}
+	for d := dir; ; d = filepath.Dir(d) {
+		path := filepath.Join(d, "Directory.Build.props")
+		if src, err := os.ReadFile(path); err == nil {
+			props, err := csproj.Parse(path, src)
+			return err == nil && declaresTest(props, true)
+		}
+		if filepath.Dir(d) == d {
+			return false
+		}
+	}
+}
+
+func declaresTest(doc *csproj.Doc, unconditional bool) bool {
+	for _, v := range doc.Properties("IsTestProject") {
+		if strings.EqualFold(strings.TrimSpace(v.Value), "true") && (!unconditional || v.Condition == "") {
+			return true
+		}
+	}
+	for _, r := range doc.PackageReferences() {
+		if r.Update || (unconditional && r.Condition != "") {
+			continue
+		}
+		for _, prefix := range []string{"Microsoft.NET.Test.Sdk", "xunit", "NUnit", "MSTest"} {
+			if hasIDPrefix(r.ID, prefix) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func hasIDPrefix(s, prefix string) bool {
+	return len(s) >= len(prefix) && strings.EqualFold(s[:len(prefix)], prefix)
 }
 
 // findCentralProps returns the nearest Directory.Packages.props above dir

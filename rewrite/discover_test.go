@@ -79,14 +79,109 @@ func TestDiscover(t *testing.T) {
 	for file, want := range map[string]string{
 		"Iso/Iso.csproj":     "already uses the isolated worker",
 		"Logic/Logic.csproj": "Logic Apps",
-		"Lib/Lib.csproj":     "class library",
 	} {
 		if !strings.Contains(reasons[file], want) {
 			t.Errorf("%s: skip reason %q, want it to mention %q", file, reasons[file], want)
 		}
 	}
-	if len(skips) != 3 {
-		t.Errorf("want 3 skips (dot-folders, node_modules and plain projects are silent), got %v", reasons)
+	// A WebJobs class library is no longer skipped: DiscoverAll returns it
+	// as a dependent, whose package references become findings.
+	if len(skips) != 2 {
+		t.Errorf("want 2 skips (dot-folders, node_modules, plain projects and dependents are silent), got %v", reasons)
+	}
+}
+
+func TestDiscoverAllDependents(t *testing.T) {
+	root := t.TempDir()
+	const xunit = `<ItemGroup><PackageReference Include="xunit" Version="2.9.0" /></ItemGroup>`
+	ref := func(include string) string {
+		return `<ItemGroup><ProjectReference Include="` + include + `" /></ItemGroup>`
+	}
+	project := func(items ...string) string {
+		return `<Project Sdk="Microsoft.NET.Sdk">` + strings.Join(items, "") + `</Project>`
+	}
+	write(t, root, map[string]string{
+		"App/App.csproj": strings.Replace(inprocProject, "%s", "", 1),
+		"App/F.cs":       "class F {}",
+		// Sorts before the app it references.
+		"A.Tests/A.Tests.csproj": project(xunit, ref(`..\App\App.csproj`)),
+		"A.Tests/T.cs":           "class T {}",
+		"A.Tests/bin/Gen.cs":     "class Gen {}",
+		// References the Functions SDK for its types: a dependent, not an app.
+		"FnTests/FnTests.csproj": strings.Replace(inprocProject, "%s", `<ItemGroup><PackageReference Include="MSTest.TestFramework" Version="3.1.1" /></ItemGroup>`, 1),
+		// An app with host.json stays an app whatever it references.
+		"Mixed/Mixed.csproj": strings.Replace(inprocProject, "%s", xunit, 1),
+		"Mixed/host.json":    `{"version": "2.0"}`,
+		"Lib/Lib.csproj":     project(`<ItemGroup><PackageReference Include="Microsoft.Azure.WebJobs.Extensions.Storage" Version="5.2.0" /></ItemGroup>`),
+		"Lib/L.cs":           "class L {}",
+		// Test packages from the nearest Directory.Build.props count when
+		// unconditional, not when a condition picks projects.
+		"tests/Directory.Build.props":     project(`<ItemGroup><PackageReference Include="Microsoft.NET.Test.Sdk" Version="17.8.0" /></ItemGroup>`),
+		"tests/Props/Props.csproj":        project(ref(`$(MSBuildThisFileDirectory)../../App/App.csproj`)),
+		"cond/Directory.Build.props":      project(`<ItemGroup Condition="$(MSBuildProjectName.EndsWith('Tests'))"><PackageReference Include="NUnit" Version="4.0.1" /></ItemGroup>`),
+		"cond/Tool/Tool.csproj":           project(ref(`..\..\app\App.csproj`)),
+		"cond/Api.Tests/Api.Tests.csproj": project(ref(`..\..\App\App.csproj`)),
+		"Unresolved/Unresolved.csproj":    project(xunit, ref(`$(SolutionDir)App\App.csproj`)),
+		"Iso/Iso.csproj":                  project(`<ItemGroup><PackageReference Include="Microsoft.Azure.Functions.Worker.Sdk" Version="2.1.0" /></ItemGroup>`, ref(`..\App\App.csproj`)),
+		"Console/Console.csproj":          project(xunit),
+	})
+	d, err := DiscoverAll([]string{root})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(d.Projects) != 2 || filepath.Base(d.Projects[0].File) != "App.csproj" || filepath.Base(d.Projects[1].File) != "Mixed.csproj" {
+		t.Fatalf("want App and Mixed as apps, got %d", len(d.Projects))
+	}
+	app := d.Projects[0].File
+	type want struct {
+		test, webjobs bool
+		apps          int
+		sources       string
+	}
+	wants := map[string]want{
+		"A.Tests/A.Tests.csproj": {test: true, apps: 1, sources: "A.Tests/T.cs"},
+		"FnTests/FnTests.csproj": {test: true, webjobs: true},
+		// An app with host.json stays an app whatever it references.
+		"Lib/Lib.csproj":           {webjobs: true, sources: "Lib/L.cs"},
+		"tests/Props/Props.csproj": {test: true, apps: 1},
+		"cond/Tool/Tool.csproj":    {apps: 1},
+		// The conditional test packages reach it by its name.
+		"cond/Api.Tests/Api.Tests.csproj": {test: true, apps: 1},
+	}
+	got := map[string]bool{}
+	for _, dep := range d.Dependents {
+		rel, _ := filepath.Rel(root, dep.File)
+		rel = filepath.ToSlash(rel)
+		got[rel] = true
+		w, ok := wants[rel]
+		if !ok {
+			t.Errorf("%s: not a dependent, but DiscoverAll returned it", rel)
+			continue
+		}
+		var srcs []string
+		for _, s := range dep.Sources {
+			r, _ := filepath.Rel(root, s)
+			srcs = append(srcs, filepath.ToSlash(r))
+		}
+		if dep.Test != w.test || dep.WebJobs != w.webjobs || len(dep.Apps) != w.apps || strings.Join(srcs, " ") != w.sources {
+			t.Errorf("%s: test %v webjobs %v apps %v sources %v, want %+v", rel, dep.Test, dep.WebJobs, dep.Apps, srcs, w)
+		}
+		for _, a := range dep.Apps {
+			if a != app {
+				t.Errorf("%s: app %s, want %s", rel, a, app)
+			}
+		}
+		if dep.Dir != filepath.Dir(dep.File) {
+			t.Errorf("%s: Dir %s", rel, dep.Dir)
+		}
+	}
+	for rel := range wants {
+		if !got[rel] {
+			t.Errorf("%s: missing from the dependents", rel)
+		}
+	}
+	if len(d.Skips) != 1 || !strings.HasSuffix(d.Skips[0].File, "Iso.csproj") {
+		t.Errorf("skips: %v", d.Skips)
 	}
 }
 

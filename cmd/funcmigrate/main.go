@@ -110,10 +110,11 @@ func cmdMigrate(args []string, apply bool, stdout, stderr io.Writer) (int, error
 		return 2, err
 	}
 	base := patchBase(cwd, fl.Args())
-	projects, skips, err := rewrite.Discover(fl.Args())
+	found, err := rewrite.DiscoverAll(fl.Args())
 	if err != nil {
 		return 2, err
 	}
+	projects, skips := found.Projects, found.Skips
 	opt := rewrite.Options{TargetFramework: *tfm, TODOComments: !*noTodo, HostBuilder: *hostBuilder, Base: base, Rules: rules.All}
 
 	var findings []report.Finding
@@ -127,6 +128,12 @@ func cmdMigrate(args []string, apply bool, stdout, stderr io.Writer) (int, error
 	for _, res := range results {
 		findings = append(findings, res.Findings...)
 	}
+	// Test projects and libraries are read, never written (MAPPING.md §8 items 4, 5).
+	depFindings, err := rewrite.ScanDependents(found.Dependents, results, opt)
+	if err != nil {
+		return 2, err
+	}
+	findings = append(findings, depFindings...)
 
 	// Where findings go: never into the patch stream.
 	findingsOut := stdout
@@ -152,8 +159,11 @@ func cmdMigrate(args []string, apply bool, stdout, stderr io.Writer) (int, error
 				fmt.Fprintf(stdout, "migrated %s: %d files written\n", rel(base, r.Project.File), len(r.Changes))
 				for _, c := range r.Changes {
 					verb := "updated"
-					if c.Created {
+					switch {
+					case c.Created:
 						verb = "created"
+					case c.Deleted:
+						verb = "deleted"
 					}
 					fmt.Fprintf(stdout, "  %s %s\n", verb, c.Path)
 				}
@@ -298,11 +308,15 @@ func refuseDirty(base string, results []*rewrite.Result) error {
 // content goes to a temporary file beside its target first, and only when
 // all are written are they renamed into place.
 func writeProject(r *rewrite.Result) error {
-	type staged struct{ tmp, dst string }
+	type staged struct {
+		tmp, dst string // tmp == "": dst is deleted
+	}
 	var done []staged
 	cleanup := func() {
 		for _, s := range done {
-			os.Remove(s.tmp)
+			if s.tmp != "" {
+				os.Remove(s.tmp)
+			}
 		}
 	}
 	for _, c := range r.Changes {
@@ -315,6 +329,10 @@ func writeProject(r *rewrite.Result) error {
 		} else if _, err := os.Lstat(c.Abs); err == nil {
 			cleanup()
 			return fmt.Errorf("%s: already exists; nothing in %s was written", c.Abs, filepath.Base(r.Project.File))
+		}
+		if c.Deleted {
+			done = append(done, staged{dst: c.Abs})
+			continue
 		}
 		f, err := os.CreateTemp(filepath.Dir(c.Abs), "."+filepath.Base(c.Abs)+".funcmigrate-*")
 		if err != nil {
@@ -331,9 +349,17 @@ func writeProject(r *rewrite.Result) error {
 		}
 	}
 	for i, s := range done {
-		if err := os.Rename(s.tmp, s.dst); err != nil {
+		var err error
+		if s.tmp == "" {
+			err = os.Remove(s.dst)
+		} else {
+			err = os.Rename(s.tmp, s.dst)
+		}
+		if err != nil {
 			for _, rest := range done[i:] {
-				os.Remove(rest.tmp)
+				if rest.tmp != "" {
+					os.Remove(rest.tmp)
+				}
 			}
 			return fmt.Errorf("%s: %v (after %d of %d files of %s were written)", s.dst, err, i, len(done), filepath.Base(r.Project.File))
 		}

@@ -12,6 +12,7 @@ namespace Fabrikam.Legacy
 {
     public class FeedbackItem
     {
+        // TODO(funcmigrate): cs-json-serializer use [JsonPropertyName("author")] from System.Text.Json.Serialization (keep both attributes while both serializers are in use), or keep Newtonsoft for the worker with WorkerOptions.Serializer = new NewtonsoftJsonObjectSerializer() (package Microsoft.Azure.Core.NewtonsoftJson) and, for IActionResult bodies, AddMvc().AddNewtonsoftJson() (MAPPING.md §4.9)
         [JsonProperty("author")]
         public string Author { get; set; }
         public string Text { get; set; }
