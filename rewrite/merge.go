@@ -168,14 +168,22 @@ func coveringStart(edits []edit.Edit, off int) int {
 	return off
 }
 
-// markedAbove reports whether the line before lineStart already is text:
-// the marker from an earlier run.
+// markedAbove reports whether one of the TODO markers stacked right above
+// lineStart already is text: the marker from an earlier run.
 func (m *fileMerge) markedAbove(lineStart int, text string) bool {
-	if lineStart == 0 {
-		return false
+	prefix := m.style.open + "TODO(funcmigrate):"
+	for lineStart > 0 {
+		prev := cs.LineStart(m.src, lineStart-1)
+		line := strings.TrimSpace(string(m.src[prev:lineStart]))
+		if line == text {
+			return true
+		}
+		if !strings.HasPrefix(line, prefix) {
+			return false
+		}
+		lineStart = prev
 	}
-	prev := cs.LineStart(m.src, lineStart-1)
-	return strings.TrimSpace(string(m.src[prev:lineStart])) == text
+	return false
 }
 
 func (m *fileMerge) touchesError(edits []edit.Edit) (cs.ErrorRange, bool) {

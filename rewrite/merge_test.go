@@ -79,6 +79,31 @@ func TestMergeMarkersOnceAndIdempotent(t *testing.T) {
 	}
 }
 
+// Two rules marking one line stack their markers; a second run must find
+// both, not only the one right above the code.
+func TestMergeStackedMarkersIdempotent(t *testing.T) {
+	findings := func(src string) []report.Finding {
+		at := strings.Index(src, "void")
+		return []report.Finding{
+			{Rule: "first", Offset: at, Marker: true, Action: "do one"},
+			{Rule: "second", Offset: at, Marker: true, Action: "do two"},
+		}
+	}
+	out, _, err := newMerge(nil, findings(mergeSrc)).merge()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "class A\n{\n    // TODO(funcmigrate): first do one\n    // TODO(funcmigrate): second do two\n    void M() { }\n}\n"
+	if string(out) != want {
+		t.Fatalf("got\n%q\nwant\n%q", out, want)
+	}
+	m := newMerge(nil, findings(want))
+	m.src = []byte(want)
+	if again, _, _ := m.merge(); string(again) != want {
+		t.Fatalf("second run changed the file:\n%s", again)
+	}
+}
+
 func TestXMLMarkerHasNoDoubleHyphen(t *testing.T) {
 	got := xmlComment.markerText(report.Finding{Rule: "csproj-x", Action: "use --flag"})
 	if strings.Contains(strings.TrimSuffix(strings.TrimPrefix(got, "<!--"), "-->"), "--") {
