@@ -97,14 +97,7 @@ func migrate(p *Project, opt Options, shared map[string]*sharedFile) (*Result, e
 		opt.TargetFramework = "net10.0"
 	}
 	res := &Result{Project: p}
-	display := func(abs string) string {
-		if opt.Base != "" {
-			if rel, err := filepath.Rel(opt.Base, abs); err == nil {
-				return filepath.ToSlash(rel)
-			}
-		}
-		return filepath.ToSlash(abs)
-	}
+	display := func(abs string) string { return displayPath(opt.Base, abs) }
 	projDisplay := display(p.File)
 	addFindings := func(fs []report.Finding) {
 		for _, f := range fs {

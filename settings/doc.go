@@ -16,6 +16,9 @@
 // "extensions" (hostv1.go); AzureWebJobsDashboard, read only by the 1.x
 // runtime, leaves local.settings.json.
 //
+// ParseJSON exposes the same scanner, with byte spans, to other packages:
+// package deploy reads ARM templates and VS Code files with it.
+//
 // Findings carry Marker == false: JSON has no comment syntax that every reader
 // accepts, so no TODO marker is written into these files.
 package settings

@@ -20,9 +20,12 @@ const isolatedGuideURL = "https://learn.microsoft.com/azure/azure-functions/dotn
 // sections without a mechanical counterpart are reported (see hostV1).
 // The other findings say what changes in meaning:
 //
-//   - logging.logLevel entries for "Function" or "Function.<name>" no longer
-//     filter the app's own logs, which now come from the worker with the class
-//     or logger name as category (MAPPING.md §4.2);
+//   - logging.logLevel and logging.applicationInsights now govern the host's
+//     logs and telemetry only, once per section; each logLevel entry for
+//     "Function", "Function.<name>" or a category of the app's own code gets
+//     the Program.cs filter that replaces it, since app logs now come from
+//     the worker with the ILogger<T> type or GetLogger name as category
+//     (MAPPING.md §4.2, §5.5, §6.2; see hostlog.go);
 //   - logging.applicationInsights.samplingSettings now applies to the host's
 //     telemetry only (MAPPING.md §5.5);
 //   - a missing or different "version" (the host needs "2.0");
@@ -61,37 +64,7 @@ func MigrateHostJSON(path string, src []byte) ([]edit.Edit, []report.Finding, er
 		findings = append(findings, fs...)
 	}
 
-	if logging := root.lookup("logging"); logging != nil {
-		if levels := logging.val.lookup("logLevel"); levels != nil && levels.val.kind == kindObject {
-			for _, m := range levels.val.members {
-				if !strings.EqualFold(m.key, "Function") && !hasPrefixFold(m.key, "Function.") {
-					continue
-				}
-				findings = append(findings, report.Finding{
-					Rule: RuleHostLogLevels,
-					Message: fmt.Sprintf("logging.logLevel %s no longer filters the app's own logs: "+
-						"in the isolated worker their category is the class or logger name", quote(m.key)),
-					Action: "Set log levels for app code in Program.cs; this entry still applies to the host's logs",
-					Ref:    "MAPPING.md §4.2",
-					URL:    isolatedGuideURL,
-					Offset: m.keyStart,
-				})
-			}
-		}
-		if ai := logging.val.lookup("applicationInsights"); ai != nil {
-			if sampling := ai.val.lookup("samplingSettings"); sampling != nil {
-				findings = append(findings, report.Finding{
-					Rule: RuleHostSampling,
-					Message: "logging.applicationInsights.samplingSettings now applies only to telemetry the host sends; " +
-						"the app's telemetry goes through the worker's Application Insights SDK",
-					Action: "Configure sampling for the app's telemetry in Program.cs where Application Insights is registered, if it must match",
-					Ref:    "MAPPING.md §5.5",
-					URL:    isolatedGuideURL,
-					Offset: sampling.keyStart,
-				})
-			}
-		}
-	}
+	findings = append(findings, hostLogging(src, root)...)
 
 	findings = append(findings, serviceBusV4Options(root)...)
 

@@ -24,6 +24,7 @@ const (
 	RuleHostServiceBus      = "hostjson-servicebus-options"
 	RuleHostLogLevels       = "hostjson-log-levels"
 	RuleHostSampling        = "hostjson-appinsights-sampling"
+	RuleHostLogging         = "hostjson-logging"
 	RuleHostVersion         = "hostjson-version"
 	RuleHostExtensionBundle = "hostjson-extension-bundle"
 	RuleHostV1Section       = "hostjson-v1-section"

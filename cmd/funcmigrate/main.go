@@ -128,12 +128,23 @@ func cmdMigrate(args []string, apply bool, stdout, stderr io.Writer) (int, error
 	for _, res := range results {
 		findings = append(findings, res.Findings...)
 	}
+	// Deployment and tooling files select the runtime too (MAPPING.md §6.3);
+	// they change with the apps, so a tree with no app left to migrate is
+	// not scanned (a second run stays a no-op).
+	dep := &rewrite.Result{}
+	if len(projects) > 0 {
+		if dep, err = rewrite.MigrateDeployment(fl.Args(), opt); err != nil {
+			return 2, err
+		}
+	}
+	findings = append(findings, dep.Findings...)
 	// Test projects and libraries are read, never written (MAPPING.md §8 items 4, 5).
 	depFindings, err := rewrite.ScanDependents(found.Dependents, results, opt)
 	if err != nil {
 		return 2, err
 	}
 	findings = append(findings, depFindings...)
+	results = append(results, dep)
 
 	// Where findings go: never into the patch stream.
 	findingsOut := stdout
@@ -156,7 +167,11 @@ func cmdMigrate(args []string, apply bool, stdout, stderr io.Writer) (int, error
 				return 2, err
 			}
 			if len(r.Changes) > 0 {
-				fmt.Fprintf(stdout, "migrated %s: %d files written\n", rel(base, r.Project.File), len(r.Changes))
+				what := "deployment files"
+				if r.Project != nil {
+					what = rel(base, r.Project.File)
+				}
+				fmt.Fprintf(stdout, "migrated %s: %d files written\n", what, len(r.Changes))
 				for _, c := range r.Changes {
 					verb := "updated"
 					switch {
@@ -304,6 +319,14 @@ func refuseDirty(base string, results []*rewrite.Result) error {
 	return nil
 }
 
+// unitName names what a result's files belong to in messages.
+func unitName(r *rewrite.Result) string {
+	if r.Project == nil {
+		return "the deployment files"
+	}
+	return filepath.Base(r.Project.File)
+}
+
 // writeProject writes every changed file of one project, or none: each new
 // content goes to a temporary file beside its target first, and only when
 // all are written are they renamed into place.
@@ -324,11 +347,11 @@ func writeProject(r *rewrite.Result) error {
 			cur, err := os.ReadFile(c.Abs)
 			if err != nil || !bytes.Equal(cur, c.Old) {
 				cleanup()
-				return fmt.Errorf("%s: changed on disk while funcmigrate was running; nothing in %s was written, run again", c.Abs, filepath.Base(r.Project.File))
+				return fmt.Errorf("%s: changed on disk while funcmigrate was running; nothing in %s was written, run again", c.Abs, unitName(r))
 			}
 		} else if _, err := os.Lstat(c.Abs); err == nil {
 			cleanup()
-			return fmt.Errorf("%s: already exists; nothing in %s was written", c.Abs, filepath.Base(r.Project.File))
+			return fmt.Errorf("%s: already exists; nothing in %s was written", c.Abs, unitName(r))
 		}
 		if c.Deleted {
 			done = append(done, staged{dst: c.Abs})
@@ -337,7 +360,7 @@ func writeProject(r *rewrite.Result) error {
 		f, err := os.CreateTemp(filepath.Dir(c.Abs), "."+filepath.Base(c.Abs)+".funcmigrate-*")
 		if err != nil {
 			cleanup()
-			return fmt.Errorf("%s: %v; nothing in %s was written", c.Abs, err, filepath.Base(r.Project.File))
+			return fmt.Errorf("%s: %v; nothing in %s was written", c.Abs, err, unitName(r))
 		}
 		done = append(done, staged{f.Name(), c.Abs})
 		_, werr := f.Write(c.New)
@@ -345,7 +368,7 @@ func writeProject(r *rewrite.Result) error {
 		cerr := f.Close()
 		if err := errors.Join(werr, serr, cerr, os.Chmod(f.Name(), c.Mode.Perm())); err != nil {
 			cleanup()
-			return fmt.Errorf("%s: %v; nothing in %s was written", c.Abs, err, filepath.Base(r.Project.File))
+			return fmt.Errorf("%s: %v; nothing in %s was written", c.Abs, err, unitName(r))
 		}
 	}
 	for i, s := range done {
@@ -361,7 +384,7 @@ func writeProject(r *rewrite.Result) error {
 					os.Remove(rest.tmp)
 				}
 			}
-			return fmt.Errorf("%s: %v (after %d of %d files of %s were written)", s.dst, err, i, len(done), filepath.Base(r.Project.File))
+			return fmt.Errorf("%s: %v (after %d of %d files of %s were written)", s.dst, err, i, len(done), unitName(r))
 		}
 	}
 	return nil
