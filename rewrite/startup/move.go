@@ -79,6 +79,9 @@ func (m *mover) check() string {
 	var declared []string // names the moved code declares at the top level
 	for _, part := range m.class.parts {
 		f := part.src.File
+		if part.node.HasError() {
+			return fmt.Sprintf("%s has a syntax error inside the class", f.Path)
+		}
 		for i := uint(0); i < part.node.NamedChildCount(); i++ {
 			ch := part.node.NamedChild(i)
 			switch ch.Kind() {

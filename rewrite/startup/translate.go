@@ -52,7 +52,7 @@ func (t *translator) block(body *sitter.Node) string {
 	prevEnd := -1
 	for i := uint(0); i < body.NamedChildCount(); i++ {
 		st := body.NamedChild(i)
-		if t.alias(st) {
+		if t.alias(st) || t.baseCall(st) {
 			prevEnd = int(st.EndByte())
 			continue
 		}
@@ -64,6 +64,27 @@ func (t *translator) block(body *sitter.Node) string {
 	}
 	return strings.Join(out, "\n")
 }
+
+// baseCall recognises base.ConfigureAppConfiguration(builder): the
+// FunctionsStartup base implementation does nothing the worker needs.
+func (t *translator) baseCall(st *sitter.Node) bool {
+	if st.Kind() != "expression_statement" || st.NamedChildCount() != 1 {
+		return false
+	}
+	inv := st.NamedChild(0)
+	if inv.Kind() != "invocation_expression" {
+		return false
+	}
+	fn := inv.ChildByFieldName("function")
+	if fn == nil || fn.Kind() != "member_access_expression" {
+		return false
+	}
+	e := fn.ChildByFieldName("expression")
+	return e != nil && e.Kind() == "base" && kindOfMethod[t.f.Text(fn.ChildByFieldName("name"))]
+}
+
+// kindOfMethod are the FunctionsStartup methods a base call may name.
+var kindOfMethod = map[string]bool{"Configure": true, "ConfigureAppConfiguration": true}
 
 // expression translates an expression on its own.
 func (t *translator) expression(n *sitter.Node) string {
