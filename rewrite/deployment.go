@@ -54,13 +54,7 @@ func MigrateDeployment(roots []string, opt Options) (*Result, error) {
 		}
 	}
 	sort.Slice(res.Changes, func(i, j int) bool { return res.Changes[i].Path < res.Changes[j].Path })
-	sort.SliceStable(res.Findings, func(i, j int) bool {
-		a, b := res.Findings[i], res.Findings[j]
-		if a.Path != b.Path {
-			return a.Path < b.Path
-		}
-		return a.Line < b.Line
-	})
+	sortFindings(res.Findings)
 	return res, nil
 }
 

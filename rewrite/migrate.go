@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 
@@ -293,14 +294,19 @@ func migrate(p *Project, opt Options, shared map[string]*sharedFile) (*Result, e
 		Ref: "MAPPING.md §6.3", URL: "https://learn.microsoft.com/azure/azure-functions/migrate-dotnet-to-isolated-model"}})
 
 	sort.Slice(res.Changes, func(i, j int) bool { return res.Changes[i].Path < res.Changes[j].Path })
-	sort.SliceStable(res.Findings, func(i, j int) bool {
-		a, b := res.Findings[i], res.Findings[j]
-		if a.Path != b.Path {
-			return a.Path < b.Path
-		}
-		return a.Line < b.Line
-	})
+	sortFindings(res.Findings)
 	return res, nil
+}
+
+// sortFindings orders findings by file, then line, keeping the rules'
+// order within a line.
+func sortFindings(fs []report.Finding) {
+	sort.SliceStable(fs, func(i, j int) bool {
+		if fs[i].Path != fs[j].Path {
+			return fs[i].Path < fs[j].Path
+		}
+		return fs[i].Line < fs[j].Line
+	})
 }
 
 // migrateFile runs the C# rules over one file and merges their fixes.
@@ -376,16 +382,9 @@ func withPathLines(fs []report.Finding, f *cs.File) []report.Finding {
 }
 
 func dedupe(ss []string) []string {
-	seen := map[string]bool{}
-	var out []string
-	for _, s := range ss {
-		if !seen[s] {
-			seen[s] = true
-			out = append(out, s)
-		}
-	}
-	sort.Strings(out)
-	return out
+	ss = slices.Clone(ss)
+	slices.Sort(ss)
+	return slices.Compact(ss)
 }
 
 func (r *Result) addChange(abs, display string, old, new []byte) {

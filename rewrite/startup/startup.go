@@ -35,6 +35,7 @@ import (
 	_ "embed"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -109,13 +110,17 @@ func (p *Plan) Abandon(reason string) *Plan {
 		}
 	}
 	for i, at := range p.movedAt {
-		fc := q.file(at.path)
-		fc.Findings = append(fc.Findings, report.Finding{Rule: Rule, Offset: at.off, Marker: true,
-			Message: fmt.Sprintf("%s was not moved to Program.cs: the moved code would not compile as generated (%s)", p.Moved[i], reason),
-			Action:  "move its registrations into Program.cs by hand (MAPPING.md §5.3) and delete the class and its [assembly] attribute",
-			Ref:     "MAPPING.md §5.3", URL: URL})
+		q.stays(at.path, at.off, fmt.Sprintf("%s was not moved to Program.cs: the moved code would not compile as generated (%s)", p.Moved[i], reason), "Program.cs")
 	}
 	return q
+}
+
+// stays reports a Startup class left in place, at off in path.
+func (p *Plan) stays(path string, off int, why, program string) {
+	fc := p.file(path)
+	fc.Findings = append(fc.Findings, report.Finding{Rule: Rule, Offset: off, Marker: true, Message: why,
+		Action: "move its registrations into " + program + " by hand (MAPPING.md §5.3) and delete the class and its [assembly] attribute",
+		Ref:    "MAPPING.md §5.2, §5.3", URL: URL})
 }
 
 // A FileChange is what the plan does to one source file.
@@ -263,23 +268,14 @@ func Build(sources []Source, form Form, entry string) *Plan {
 	p := &Plan{extensions: findExtensions(sources)}
 	classes := findStartups(sources, p)
 	for _, sc := range classes {
+		at := sc.parts[0]
 		if entry != "" {
-			at := sc.parts[0]
-			fc := p.file(at.src.File.Path)
-			fc.Findings = append(fc.Findings, report.Finding{Rule: Rule, Offset: int(at.node.StartByte()), Marker: true,
-				Message: fmt.Sprintf("%s was not moved because the project already has an entry point (%s)", sc.name, entry),
-				Action:  "move its registrations into that Program.cs by hand (MAPPING.md §5.3) and delete the class and its [assembly] attribute",
-				Ref:     "MAPPING.md §5.2, §5.3", URL: URL})
+			p.stays(at.src.File.Path, int(at.node.StartByte()), fmt.Sprintf("%s was not moved because the project already has an entry point (%s)", sc.name, entry), "that Program.cs")
 			continue
 		}
 		m := &mover{plan: p, form: form, class: sc}
 		if why := m.check(); why != "" {
-			at := sc.parts[0]
-			fc := p.file(at.src.File.Path)
-			fc.Findings = append(fc.Findings, report.Finding{Rule: Rule, Offset: int(at.node.StartByte()), Marker: true,
-				Message: fmt.Sprintf("%s was not moved to Program.cs: %s", sc.name, why),
-				Action:  "move its registrations into Program.cs by hand (MAPPING.md §5.3) and delete the class and its [assembly] attribute",
-				Ref:     "MAPPING.md §5.3", URL: URL})
+			p.stays(at.src.File.Path, int(at.node.StartByte()), fmt.Sprintf("%s was not moved to Program.cs: %s", sc.name, why), "Program.cs")
 			continue
 		}
 		m.move()
@@ -587,14 +583,7 @@ func lineSpan(src []byte, start, end int) (int, int) {
 }
 
 func dedupe(ss []string) []string {
-	seen := map[string]bool{}
-	var out []string
-	for _, s := range ss {
-		if !seen[s] {
-			seen[s] = true
-			out = append(out, s)
-		}
-	}
-	sort.Strings(out)
-	return out
+	ss = slices.Clone(ss)
+	slices.Sort(ss)
+	return slices.Compact(ss)
 }

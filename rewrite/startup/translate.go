@@ -429,14 +429,8 @@ func (t *translator) identifier(id *sitter.Node) {
 			return
 		}
 	}
-	switch b.kind {
-	case servicesAlias:
-		if s, ok := t.servicesExpr(b); ok {
-			t.replace(id, s)
-			return
-		}
-	case configAlias:
-		if s, ok := t.configExpr(b); ok {
+	if b.kind == servicesAlias || b.kind == configAlias {
+		if s, ok := t.heldExpr(b); ok {
 			t.replace(id, s)
 			return
 		}
@@ -450,17 +444,9 @@ func (t *translator) identifier(id *sitter.Node) {
 			return
 		}
 		// Host-builder form: the helper now takes what the builder held.
-		switch b.kind {
-		case hostBuilder:
-			if s, ok := t.servicesExpr(b); ok {
-				t.replace(id, s)
-				return
-			}
-		case configBuilder:
-			if s, ok := t.configExpr(b); ok {
-				t.replace(id, s)
-				return
-			}
+		if s, ok := t.heldExpr(b); ok {
+			t.replace(id, s)
+			return
 		}
 	}
 	t.problem(id, fmt.Sprintf("the code uses the in-process %s %s directly", kindName(b.kind), name),
@@ -534,13 +520,8 @@ func (t *translator) member(id, ma *sitter.Node, b binding) {
 			t.replace(ma, s)
 			return
 		}
-	case servicesAlias:
-		if s, ok := t.servicesExpr(b); ok {
-			t.replace(id, s)
-			return
-		}
-	case configAlias:
-		if s, ok := t.configExpr(b); ok {
+	case servicesAlias, configAlias:
+		if s, ok := t.heldExpr(b); ok {
 			t.replace(id, s)
 			return
 		}
@@ -602,6 +583,19 @@ func (t *translator) contextMember(at *sitter.Node, name string, b binding) (str
 			return b.target + ".Environment.ContentRootPath", true
 		}
 		return ctx + ".HostingEnvironment.ContentRootPath", true
+	}
+	return "", false
+}
+
+// heldExpr is the worker expression for what a variable holds: the service
+// collection for a host builder or a services alias, the configuration
+// builder for a configuration builder or its alias.
+func (t *translator) heldExpr(b binding) (string, bool) {
+	switch b.kind {
+	case hostBuilder, servicesAlias:
+		return t.servicesExpr(b)
+	case configBuilder, configAlias:
+		return t.configExpr(b)
 	}
 	return "", false
 }
