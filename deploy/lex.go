@@ -42,20 +42,13 @@ func lexBicep(src []byte) *lexed {
 	lx := &lexed{src: src, code: append([]byte(nil), src...)}
 	for i := 0; i < len(src); {
 		switch {
-		case strings.HasPrefix(string(src[i:min(len(src), i+2)]), "//"):
+		case bytes.HasPrefix(src[i:], []byte("//")):
 			e := lineEnd(src, i)
 			lx.comment(i, e)
 			i = e
-		case strings.HasPrefix(string(src[i:min(len(src), i+2)]), "/*"):
-			e := bytes.Index(src[i+2:], []byte("*/"))
-			if e < 0 {
-				e = len(src)
-			} else {
-				e = i + 2 + e + 2
-			}
-			lx.comment(i, e)
-			i = e
-		case strings.HasPrefix(string(src[i:min(len(src), i+3)]), "'''"):
+		case bytes.HasPrefix(src[i:], []byte("/*")):
+			i = lx.blockComment(i)
+		case bytes.HasPrefix(src[i:], []byte("'''")):
 			e := bytes.Index(src[i+3:], []byte("'''"))
 			if e < 0 {
 				e = len(src) - 3
@@ -74,26 +67,30 @@ func lexBicep(src []byte) *lexed {
 	return lx
 }
 
+// blockComment records the /* */ comment starting at i (unclosed: to the
+// end) and returns the offset after it.
+func (lx *lexed) blockComment(i int) int {
+	e := len(lx.src)
+	if j := bytes.Index(lx.src[i+2:], []byte("*/")); j >= 0 {
+		e = i + 2 + j + 2
+	}
+	lx.comment(i, e)
+	return e
+}
+
 // lexHCL lexes Terraform: #, // and /* */ comments, "..." strings with \
 // escapes and ${...} or %{...} templates, and <<EOF heredocs.
 func lexHCL(src []byte) *lexed {
 	lx := &lexed{src: src, code: append([]byte(nil), src...)}
 	for i := 0; i < len(src); {
 		switch {
-		case src[i] == '#' || strings.HasPrefix(string(src[i:min(len(src), i+2)]), "//"):
+		case src[i] == '#' || bytes.HasPrefix(src[i:], []byte("//")):
 			e := lineEnd(src, i)
 			lx.comment(i, e)
 			i = e
-		case strings.HasPrefix(string(src[i:min(len(src), i+2)]), "/*"):
-			e := bytes.Index(src[i+2:], []byte("*/"))
-			if e < 0 {
-				e = len(src)
-			} else {
-				e = i + 2 + e + 2
-			}
-			lx.comment(i, e)
-			i = e
-		case strings.HasPrefix(string(src[i:min(len(src), i+2)]), "<<"):
+		case bytes.HasPrefix(src[i:], []byte("/*")):
+			i = lx.blockComment(i)
+		case bytes.HasPrefix(src[i:], []byte("<<")):
 			if m := heredocRE.FindSubmatch(src[i:]); m != nil {
 				body := i + len(m[0])
 				end := len(src)

@@ -456,15 +456,8 @@ func (t *translator) identifier(id *sitter.Node) {
 // member handles X.Name on a builder variable X.
 func (t *translator) member(id, ma *sitter.Node, b binding) {
 	name := t.f.Text(ma.ChildByFieldName("name"))
-	switch b.kind {
-	case hostBuilder:
-		switch name {
-		case "Services":
-			if s, ok := t.servicesExpr(b); ok {
-				t.replace(ma, s)
-				return
-			}
-		case "GetContext":
+	if b.kind == hostBuilder || b.kind == configBuilder {
+		if name == "GetContext" {
 			if inv := ma.Parent(); inv != nil && inv.Kind() == "invocation_expression" {
 				if _, ok := t.getContext(inv); ok {
 					t.context(inv, b)
@@ -475,12 +468,21 @@ func (t *translator) member(id, ma *sitter.Node, b binding) {
 		if _, ok := t.m.plan.extensions[name]; ok {
 			// The project's own extension method, rewritten in place for
 			// the worker's builder (see rewriteExtensions).
-			if t.m.form == ApplicationBuilder {
-				t.replace(id, b.target)
+			target, ok := b.target, true
+			if t.m.form == HostBuilder {
+				target, ok = t.heldExpr(b)
+			}
+			if ok {
+				t.replace(id, target)
 				return
 			}
+		}
+	}
+	switch b.kind {
+	case hostBuilder:
+		if name == "Services" {
 			if s, ok := t.servicesExpr(b); ok {
-				t.replace(id, s)
+				t.replace(ma, s)
 				return
 			}
 		}
@@ -491,28 +493,10 @@ func (t *translator) member(id, ma *sitter.Node, b binding) {
 			fmt.Sprintf("register the isolated-worker equivalent of %s in Program.cs (check the library's docs for the isolated worker), and move extension options to host.json", name))
 		return
 	case configBuilder:
-		if _, ok := t.m.plan.extensions[name]; ok {
-			if t.m.form == ApplicationBuilder {
-				t.replace(id, b.target)
-				return
-			}
-			if s, ok := t.configExpr(b); ok {
-				t.replace(id, s)
-				return
-			}
-		}
-		switch name {
-		case "ConfigurationBuilder":
+		if name == "ConfigurationBuilder" {
 			if s, ok := t.configExpr(b); ok {
 				t.replace(ma, s)
 				return
-			}
-		case "GetContext":
-			if inv := ma.Parent(); inv != nil && inv.Kind() == "invocation_expression" {
-				if _, ok := t.getContext(inv); ok {
-					t.context(inv, b)
-					return
-				}
 			}
 		}
 	case hostContext:
