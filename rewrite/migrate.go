@@ -360,6 +360,7 @@ func MigrateSource(path string, src []byte, facts Facts, opt Options) ([]byte, [
 	}
 	defer f.Close()
 	out, fs, _, err := migrateFile(f, cs.Analyze(f), &facts, opt, nil)
+	sortFindings(fs)
 	return out, fs, err
 }
 

@@ -1,7 +1,8 @@
-// Package apifacts gives tests the isolated worker's real attribute surface,
-// extracted from ../shared/worker-api.json into attributes.json so tests run
-// on any clone. TestCopyMatchesShared keeps the copy honest where the shared
-// catalogue is present; -update rewrites it.
+// Package apifacts gives tests the isolated worker's real API surface,
+// extracted from ../shared/worker-api.json so tests run on any clone: the
+// attributes (attributes.json) and the Durable types' members (members.json).
+// TestCopyMatchesShared keeps the copies honest where the shared catalogue is
+// present; -update rewrites them.
 package apifacts
 
 import (
@@ -23,11 +24,13 @@ type Attribute struct {
 	Settable     []string  `json:"settable"`
 }
 
-// A Param is a constructor parameter.
+// A Param is a constructor or method parameter.
 type Param struct {
 	Name     string `json:"name"`
+	Type     string `json:"type,omitempty"`     // as written (members.json only): "Func<TaskEntityOperation, ValueTask<object?>>"
 	Optional bool   `json:"optional,omitempty"` // has a default value
 	Params   bool   `json:"params,omitempty"`   // a params array: any number of trailing arguments
+	Generic  bool   `json:"generic,omitempty"`  // its type names a type parameter of the method, so an argument lets C# infer it
 }
 
 // Fits reports whether n positional arguments fit one of the constructors.

@@ -41,7 +41,7 @@ func Validate(n int, edits []Edit) ([]Edit, error) {
 		}
 		if len(out) > 0 {
 			prev := out[len(out)-1]
-			if prev == e {
+			if prev == e || (e.Start == e.End && insertedAlready(out, e)) {
 				continue
 			}
 			// A non-empty range may not start before the previous one ended.
@@ -77,4 +77,16 @@ func Apply(src []byte, edits []Edit) ([]byte, error) {
 		panic(fmt.Sprintf("edit.Apply: wrong size %d, want %d", len(out), size))
 	}
 	return out, nil
+}
+
+// insertedAlready reports whether the same insertion is among the edits at
+// its offset already kept: two rules that each add the same using line
+// insert it once even when another insertion lies between them.
+func insertedAlready(kept []Edit, e Edit) bool {
+	for i := len(kept) - 1; i >= 0 && kept[i].Start == e.Start; i-- {
+		if kept[i] == e {
+			return true
+		}
+	}
+	return false
 }

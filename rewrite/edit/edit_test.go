@@ -18,6 +18,7 @@ func TestApply(t *testing.T) {
 		{name: "insertion before a replacement at the same point", src: "abc", edits: []Edit{{1, 2, "X"}, {1, 1, "+"}}, want: "a+Xc"},
 		{name: "adjacent replacements", src: "abcd", edits: []Edit{{0, 2, "AB"}, {2, 4, "CD"}}, want: "ABCD"},
 		{name: "identical edits coalesce", src: "abc", edits: []Edit{{0, 1, "A"}, {0, 1, "A"}}, want: "Abc"},
+		{name: "identical insertions coalesce apart", src: "abc", edits: []Edit{{1, 1, "X"}, {1, 1, "Y"}, {1, 1, "X"}}, want: "aXYbc"},
 		{name: "overlap", src: "abcdef", edits: []Edit{{0, 3, "x"}, {2, 4, "y"}}, err: "overlapping edits [0,3) and [2,4)"},
 		{name: "same start different replacements", src: "abcdef", edits: []Edit{{0, 3, "x"}, {0, 2, "y"}}, err: "overlapping"},
 		{name: "insertion inside a replacement", src: "abcdef", edits: []Edit{{0, 3, "x"}, {2, 2, "y"}}, err: "overlapping"},

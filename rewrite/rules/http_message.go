@@ -29,7 +29,9 @@ becomes Url, Method is wrapped back into an HttpMethod, and the classic
 GetQueryNameValuePairs().FirstOrDefault(...) lookup becomes req.Query[name].
 new HttpResponseMessage(status) becomes req.CreateResponse(status). Every
 other use (typed headers, HttpContent bodies, the request passed on to
-helpers, CreateErrorResponse) is left as written and reported at its line.
+helpers, CreateErrorResponse) is left as written and reported at its line;
+the request passed to a Durable client's check-status calls is
+cs-durable-client's.
 HttpRequestMessage objects the function builds for outgoing calls are never
 touched.`,
 	Ref: "MAPPING.md §4.1",
@@ -173,6 +175,9 @@ func (h *httpMessageFn) requestUse(id *sitter.Node, helperName string) {
 	f, req := h.p.File, h.req.Name
 	member := id.Parent()
 	if member.Kind() != "member_access_expression" || member.ChildByFieldName("expression").Id() != id.Id() {
+		if durableCheckStatusRequest(f, h.p.Model, id) {
+			return // cs-durable-client rewrites or reports that call
+		}
 		h.report(id, req+" is passed on as an HttpRequestMessage, which the isolated worker does not bind",
 			"change what receives it to take HttpRequestData, or pass only what it reads from the request")
 		return

@@ -50,7 +50,7 @@ var Leftover = &rewrite.Rule{
 Nothing in-process may stay behind silently. Every use of an in-process
 attribute or type listed in inprocess.json (bindings with no isolated
 equivalent, imperative binders, collectors, TraceWriter where cs-logger
-cannot rewrite it, Durable Functions and startup types, host-only
+cannot rewrite it, startup types, host-only
 attributes) gets a finding and a TODO marker at its
 line that says what to use instead. Names are matched only in files that
 import an in-process namespace or where they are written with one, so a

@@ -91,8 +91,8 @@ func runLogger(p *rewrite.Pass) {
 	traceWriters := false
 	for _, fn := range p.Model.Functions {
 		lp := loggerParam(fn)
-		if lp == nil {
-			continue
+		if lp == nil || isOrchestrator(fn) {
+			continue // an orchestrator's logger is cs-durable-orchestrator's
 		}
 		if !usesName(p.File, fn, lp.Name) {
 			p.Fix("Remove the unused "+paramKind(lp)+" parameter", removeParam(fn.ParamList, lp.Node))

@@ -185,8 +185,9 @@ func formatFindings(fs []report.Finding) string {
 // checkInvariants runs the checks every rule must pass whatever its fixture
 // says: the output parses no worse than the input, a second run changes
 // nothing, the file keeps its BOM, line endings and indentation style, the
-// worker attributes it uses exist with those arguments, and every in-process
-// attribute left in the output carries a finding on its line.
+// worker attributes and Durable members it uses exist with those arguments
+// (checkDurableAPI), and every in-process attribute or Durable type left in
+// the output carries a finding on its line (checkDurableLeftovers).
 func checkInvariants(t *testing.T, in, out []byte, findings []report.Finding, o fixtureOptions, opt rewrite.Options) {
 	t.Helper()
 	fin, _ := cs.Parse("in.cs", in)
@@ -219,6 +220,12 @@ func checkInvariants(t *testing.T, in, out []byte, findings []report.Finding, o 
 	}
 	checkWorkerAPI(t, in, fout, findings)
 	checkLeftovers(t, importsInProcess(cs.Analyze(fin)), fout, findings)
+	for _, p := range checkDurableAPI(in, fout, findings) {
+		t.Error(p)
+	}
+	for _, p := range checkDurableLeftovers(fin, fout, findings) {
+		t.Error(p)
+	}
 }
 
 func countEOL(b []byte) (crlf, lf int) {

@@ -22,8 +22,9 @@ TimerInfo live in Microsoft.Azure.WebJobs namespaces; their isolated
 counterparts live in Microsoft.Azure.Functions.Worker. The first in-process
 using is rewritten in place (so the diff shows one changed line) and the
 others are removed. The OpenAPI extension keeps its WebJobs namespaces in the
-isolated model and is left alone. Namespaces of areas this version does not
-migrate (Durable Functions, FunctionsStartup) stay and are reported, as are
+isolated model and is left alone; the Durable rules add the Microsoft.DurableTask
+namespaces their code needs. Namespaces of areas this version does not
+migrate (a FunctionsStartup that stayed, IWebJobsStartup) stay and are reported, as are
 aliased and static usings of in-process namespaces. A file that imports
 Newtonsoft.Json makes the project reference it: the in-process SDK brought it
 along, the worker packages do not.`,
@@ -41,7 +42,6 @@ func keepNamespace(ns string) bool {
 // Namespaces whose code this version does not migrate: the using stays and
 // is reported, so the reader knows why the names below no longer resolve.
 var unmigratedNamespaces = map[string]string{
-	"Microsoft.Azure.WebJobs.Extensions.DurableTask":           "Durable Functions code is not migrated by this version (MAPPING.md §7)",
 	"Microsoft.Azure.Functions.Extensions.DependencyInjection": "the startup code that uses it stayed in place (see the startup finding for why; MAPPING.md §5)",
 	"Microsoft.Azure.WebJobs.Hosting":                          "IWebJobsStartup has no isolated equivalent (MAPPING.md §5.1, §8 item 8)",
 }

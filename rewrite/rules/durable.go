@@ -1,0 +1,507 @@
+package rules
+
+import (
+	"strings"
+
+	sitter "github.com/tree-sitter/go-tree-sitter"
+
+	"github.com/funcmigrate/funcmigrate/rewrite"
+	"github.com/funcmigrate/funcmigrate/rewrite/cs"
+	"github.com/funcmigrate/funcmigrate/rewrite/edit"
+)
+
+// This file holds what the Durable Functions rules (durable_*.go) share:
+// the in-process Durable types, where a file declares variables of them,
+// and how to find and rewrite the calls made on those variables. Without a
+// type checker, a variable is known by its declaration: a parameter, local
+// or field written with one of the types below.
+
+// The isolated Durable namespaces (MAPPING.md §7.1).
+const (
+	durableNamespace       = "Microsoft.DurableTask"
+	durableClientNamespace = "Microsoft.DurableTask.Client"
+	durableEntityNamespace = "Microsoft.DurableTask.Entities"
+	durableHTTPNamespace   = "Microsoft.Azure.Functions.Worker.Extensions.DurableTask.Http"
+	inProcessDurableNS     = "Microsoft.Azure.WebJobs.Extensions.DurableTask"
+	durableMigrateURL      = "https://learn.microsoft.com/azure/azure-functions/durable/durable-functions-dotnet-isolated-overview"
+	durableMigrateGuideURL = "https://learn.microsoft.com/azure/azure-functions/durable/durable-functions-migrate"
+	durableWorkerPackage   = "Microsoft.Azure.Functions.Worker.Extensions.DurableTask"
+)
+
+type durableKind int
+
+const (
+	orchestrationContext durableKind = iota + 1
+	activityContext
+	entityContext
+	durableClient // orchestration and entity clients alike: DurableTaskClient serves both
+)
+
+// A durableType is an in-process Durable type a variable can be declared with.
+type durableType struct {
+	kind durableKind
+	v1   bool   // a Durable Functions 1.x spelling (namespace Microsoft.Azure.WebJobs)
+	to   string // the isolated type, "" when there is no one-to-one type
+	ns   string // the isolated type's namespace
+}
+
+var durableTypes = map[string]durableType{
+	"IDurableOrchestrationContext":    {orchestrationContext, false, "TaskOrchestrationContext", durableNamespace},
+	"DurableOrchestrationContext":     {orchestrationContext, true, "TaskOrchestrationContext", durableNamespace},
+	"DurableOrchestrationContextBase": {orchestrationContext, true, "TaskOrchestrationContext", durableNamespace},
+	"IDurableActivityContext":         {activityContext, false, "", ""},
+	"DurableActivityContext":          {activityContext, true, "", ""},
+	"DurableActivityContextBase":      {activityContext, true, "", ""},
+	"IDurableEntityContext":           {entityContext, false, "TaskEntityDispatcher", workerNamespace},
+	"IDurableClient":                  {durableClient, false, "DurableTaskClient", durableClientNamespace},
+	"IDurableOrchestrationClient":     {durableClient, false, "DurableTaskClient", durableClientNamespace},
+	"IDurableEntityClient":            {durableClient, false, "DurableTaskClient", durableClientNamespace},
+	"DurableOrchestrationClient":      {durableClient, true, "DurableTaskClient", durableClientNamespace},
+	"DurableOrchestrationClientBase":  {durableClient, true, "DurableTaskClient", durableClientNamespace},
+}
+
+// usesDurable reports whether the file uses in-process Durable Functions:
+// it imports the Durable extension's namespace (2.x), or imports the WebJobs
+// namespace where Durable 1.x declared its types and names one of them.
+func usesDurable(m *cs.Model) bool {
+	webJobs := false
+	for _, u := range m.Usings {
+		if u.Name == inProcessDurableNS {
+			return true
+		}
+		webJobs = webJobs || u.Name == "Microsoft.Azure.WebJobs"
+	}
+	if !webJobs {
+		return false
+	}
+	f := m.File
+	for _, id := range m.Idents {
+		if t, ok := durableTypes[f.Text(id)]; ok && t.v1 {
+			return true
+		}
+	}
+	for _, a := range m.Attributes {
+		switch a.Name {
+		case "OrchestrationTrigger", "ActivityTrigger", "OrchestrationClient":
+			return true
+		}
+	}
+	return false
+}
+
+// declaredInFile reports whether the file declares a type called name, so
+// that name is the project's own and not Durable's.
+func declaredInFile(m *cs.Model, name string) bool {
+	for _, c := range m.Classes {
+		if c.Name == name {
+			return true
+		}
+	}
+	return false
+}
+
+// durableTypeName returns the Durable type a type-use identifier names.
+func durableTypeName(f *cs.File, m *cs.Model, id *sitter.Node, imports bool) (durableType, bool) {
+	t, ok := durableTypes[f.Text(id)]
+	if !ok || !isTypeUse(id) {
+		return t, false
+	}
+	if !imports && !qualifiedWithWebJobs(f, id) {
+		return t, false
+	}
+	return t, true
+}
+
+// typeNodeOf climbs from a type identifier to the whole type as written
+// (Microsoft.Azure.WebJobs.Extensions.DurableTask.IDurableClient).
+func typeNodeOf(id *sitter.Node) *sitter.Node {
+	n := id
+	for n.Parent() != nil && n.Parent().Kind() == "qualified_name" {
+		if name := n.Parent().ChildByFieldName("name"); name == nil || name.Id() != n.Id() {
+			break
+		}
+		n = n.Parent()
+	}
+	return n
+}
+
+// renameType replaces the type written at tn (an identifier or a qualified
+// name) with the isolated type, keeping it qualified when it was.
+func renameType(f *cs.File, tn *sitter.Node, to, ns string) edit.Edit {
+	if tn.Kind() == "qualified_name" {
+		return replace(tn, ns+"."+to)
+	}
+	return replace(tn, to)
+}
+
+// A durableVar is a variable declared with an in-process Durable type.
+type durableVar struct {
+	name     string
+	typ      durableType
+	typeName string       // the in-process type's simple name
+	typeNode *sitter.Node // the declared type, possibly qualified
+	decl     *sitter.Node // parameter or variable_declarator
+	scope    *sitter.Node // where the name is visible
+	param    *cs.Param    // set for a [FunctionName] method's parameter
+	fn       *cs.Function // set for a [FunctionName] method's parameter
+}
+
+// durableVars finds the variables of in-process Durable types in the file.
+func durableVars(f *cs.File, m *cs.Model) []*durableVar {
+	imports := usesDurable(m)
+	var out []*durableVar
+	for _, id := range m.Idents {
+		t, ok := durableTypeName(f, m, id, imports)
+		if !ok {
+			continue
+		}
+		tn := typeNodeOf(id)
+		par := tn.Parent()
+		if par == nil {
+			continue
+		}
+		if ty := par.ChildByFieldName("type"); ty == nil || ty.Id() != tn.Id() {
+			continue
+		}
+		switch par.Kind() {
+		case "parameter":
+			name := par.ChildByFieldName("name")
+			if name == nil || par.Parent() == nil || par.Parent().Parent() == nil {
+				continue
+			}
+			v := &durableVar{name: f.Text(name), typ: t, typeName: f.Text(id), typeNode: tn, decl: par, scope: par.Parent().Parent()}
+			if par.Parent().Parent().Kind() == "lambda_expression" {
+				v.scope = par.Parent().Parent()
+			}
+			for _, fn := range m.Functions {
+				for _, prm := range fn.Params {
+					if prm.Node.Id() == par.Id() {
+						v.param, v.fn = prm, fn
+					}
+				}
+			}
+			out = append(out, v)
+		case "variable_declaration":
+			scope := par.Parent()
+			if scope == nil {
+				continue
+			}
+			if scope.Kind() == "field_declaration" {
+				scope = scope.Parent() // the class body
+			} else {
+				scope = enclosingBlock(scope)
+			}
+			if scope == nil {
+				continue
+			}
+			for i := uint(0); i < par.NamedChildCount(); i++ {
+				d := par.NamedChild(i)
+				if d.Kind() != "variable_declarator" {
+					continue
+				}
+				if name := d.ChildByFieldName("name"); name != nil {
+					out = append(out, &durableVar{name: f.Text(name), typ: t, typeName: f.Text(id), typeNode: tn, decl: d, scope: scope})
+				}
+			}
+		}
+	}
+	return out
+}
+
+// enclosingBlock is the innermost block (or body) around n.
+func enclosingBlock(n *sitter.Node) *sitter.Node {
+	for p := n.Parent(); p != nil; p = p.Parent() {
+		switch p.Kind() {
+		case "block", "switch_section", "declaration_list":
+			return p
+		}
+	}
+	return nil
+}
+
+// uses returns the identifiers in v's scope that read the variable.
+func (v *durableVar) uses(f *cs.File, m *cs.Model) []*sitter.Node {
+	var out []*sitter.Node
+	for _, id := range m.Idents {
+		if id.StartByte() < v.scope.StartByte() || id.EndByte() > v.scope.EndByte() || within(id, v.decl) {
+			continue
+		}
+		if f.Text(id) == v.name && isVariableUse(f, id) {
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+// A memberUse is v.Name or v.Name(args) or v.Name<T>(args).
+type memberUse struct {
+	access   *sitter.Node // member_access_expression
+	name     *sitter.Node // the member's identifier (or generic_name)
+	member   string       // the member's name without type arguments
+	typeArgs string       // "<T>" as written, "" when none
+	call     *sitter.Node // invocation_expression, nil for a property read
+	args     []*sitter.Node
+}
+
+// memberOf returns the member use whose receiver is identifier id, if any.
+func memberOf(f *cs.File, id *sitter.Node) (memberUse, bool) {
+	acc := id.Parent()
+	if acc == nil || acc.Kind() != "member_access_expression" {
+		return memberUse{}, false
+	}
+	if e := acc.ChildByFieldName("expression"); e == nil || e.Id() != id.Id() {
+		return memberUse{}, false
+	}
+	name := acc.ChildByFieldName("name")
+	if name == nil {
+		return memberUse{}, false
+	}
+	u := memberUse{access: acc, name: name, member: f.Text(name)}
+	if name.Kind() == "generic_name" {
+		if n := name.NamedChild(0); n != nil {
+			u.member = f.Text(n)
+			u.typeArgs = strings.TrimPrefix(f.Text(name), u.member)
+		}
+	}
+	if call := acc.Parent(); call != nil && call.Kind() == "invocation_expression" {
+		if fn := call.ChildByFieldName("function"); fn != nil && fn.Id() == acc.Id() {
+			u.call = call
+			u.args = callArgs(call)
+		}
+	}
+	return u, true
+}
+
+// argName is the name: label of an argument, "" when positional.
+func argName(f *cs.File, arg *sitter.Node) string {
+	if n := arg.ChildByFieldName("name"); n != nil {
+		return f.Text(n)
+	}
+	return ""
+}
+
+// anyNamed reports whether some argument is written name: value.
+func anyNamed(f *cs.File, args []*sitter.Node) bool {
+	for _, a := range args {
+		if argName(f, a) != "" {
+			return true
+		}
+	}
+	return false
+}
+
+// renameMember replaces the member's name, keeping its type arguments.
+func renameMember(u memberUse, to string) edit.Edit {
+	return edit.Edit{Start: int(u.name.StartByte()), End: int(u.name.StartByte()) + len(u.member), New: to}
+}
+
+// moveArgs rewrites the argument list of a call: order lists the indexes of
+// the original arguments to keep, in their new order, and extra is appended.
+// Arguments are copied as written.
+func moveArgs(f *cs.File, u memberUse, order []int, extra ...string) edit.Edit {
+	var parts []string
+	for _, i := range order {
+		parts = append(parts, f.Text(u.args[i]))
+	}
+	parts = append(parts, extra...)
+	list := u.call.ChildByFieldName("arguments")
+	return replace(list, "("+strings.Join(parts, ", ")+")")
+}
+
+// stringType guesses the static type of expression e as C# overload
+// resolution sees it: isString when it is a string, known when the guess is
+// certain either way. scope is where local declarations are looked up.
+func stringType(f *cs.File, m *cs.Model, e, scope *sitter.Node) (isString, known bool) {
+	if e == nil {
+		return false, false
+	}
+	switch e.Kind() {
+	case "string_literal", "verbatim_string_literal", "raw_string_literal", "interpolated_string_expression":
+		return true, true
+	case "integer_literal", "real_literal", "boolean_literal", "character_literal",
+		"object_creation_expression", "anonymous_object_creation_expression", "array_creation_expression",
+		"implicit_array_creation_expression", "implicit_object_creation_expression", "lambda_expression":
+		return false, true
+	case "parenthesized_expression":
+		return stringType(f, m, e.NamedChild(0), scope)
+	case "cast_expression":
+		if t := e.ChildByFieldName("type"); t != nil {
+			return isStringTypeText(f.Text(t)), !isDynamicText(f.Text(t))
+		}
+	case "binary_expression":
+		if op := e.ChildByFieldName("operator"); op != nil && f.Text(op) == "+" {
+			l, lk := stringType(f, m, e.ChildByFieldName("left"), scope)
+			r, rk := stringType(f, m, e.ChildByFieldName("right"), scope)
+			if (l && lk) || (r && rk) {
+				return true, true
+			}
+		}
+	case "invocation_expression":
+		if fn := e.ChildByFieldName("function"); fn != nil && fn.Kind() == "member_access_expression" {
+			if n := fn.ChildByFieldName("name"); n != nil {
+				switch f.Text(n) {
+				case "ToString", "Format", "Concat", "Join", "ToLowerInvariant", "ToUpperInvariant", "Trim", "Substring", "Replace":
+					return true, true
+				}
+			}
+		}
+	case "member_access_expression":
+		if x := e.ChildByFieldName("expression"); x != nil && (f.Text(x) == "string" || f.Text(x) == "String") {
+			return true, true // string.Empty
+		}
+	case "identifier":
+		t := declaredTypeOf(f, m, f.Text(e), e, scope)
+		switch {
+		case t == "":
+			return false, false
+		case t == "var":
+			return false, false
+		case isDynamicText(t):
+			return false, false
+		}
+		return isStringTypeText(t), true
+	}
+	return false, false
+}
+
+func isStringTypeText(t string) bool {
+	t = strings.TrimSuffix(strings.ReplaceAll(t, " ", ""), "?")
+	return t == "string" || t == "String" || t == "System.String"
+}
+
+func isDynamicText(t string) bool { return strings.TrimSpace(t) == "dynamic" }
+
+// declaredTypeOf finds the type written at the declaration of the local
+// variable or parameter name visible at use, or "" when not found. A local
+// declared with var is looked through to its initializer when that is a
+// literal.
+func declaredTypeOf(f *cs.File, m *cs.Model, name string, use, scope *sitter.Node) string {
+	if scope == nil {
+		return ""
+	}
+	var found string
+	for _, id := range m.Idents {
+		if id.StartByte() < scope.StartByte() || id.EndByte() > scope.EndByte() || id.StartByte() >= use.StartByte() || f.Text(id) != name {
+			continue
+		}
+		par := id.Parent()
+		if par == nil {
+			continue
+		}
+		if n := par.ChildByFieldName("name"); n == nil || n.Id() != id.Id() {
+			continue
+		}
+		switch par.Kind() {
+		case "parameter":
+			if t := par.ChildByFieldName("type"); t != nil {
+				found = f.Text(t)
+			}
+		case "variable_declarator":
+			decl := par.Parent()
+			if decl == nil || decl.Kind() != "variable_declaration" {
+				continue
+			}
+			t := decl.ChildByFieldName("type")
+			if t == nil {
+				continue
+			}
+			found = f.Text(t)
+			if found == "var" {
+				for i := par.NamedChildCount(); i > 0; i-- {
+					if init := par.NamedChild(i - 1); init.Id() != id.Id() {
+						if s, k := stringType(f, m, init, scope); k {
+							if s {
+								found = "string"
+							} else {
+								found = "object"
+							}
+						}
+						break
+					}
+				}
+			}
+		}
+	}
+	return found
+}
+
+// enclosingMethod is the method, local function or lambda around n.
+func enclosingMethod(n *sitter.Node) *sitter.Node {
+	for p := n.Parent(); p != nil; p = p.Parent() {
+		switch p.Kind() {
+		case "method_declaration", "local_function_statement", "lambda_expression", "anonymous_method_expression",
+			"constructor_declaration", "accessor_declaration":
+			return p
+		}
+	}
+	return nil
+}
+
+// isAsync reports whether the method or lambda node carries async.
+func isAsync(f *cs.File, fn *sitter.Node) bool {
+	if fn == nil {
+		return false
+	}
+	for i := uint(0); i < fn.ChildCount(); i++ {
+		ch := fn.Child(i)
+		if ch.Kind() == "modifier" && f.Text(ch) == "async" {
+			return true
+		}
+		if ch.Kind() == "async" {
+			return true
+		}
+	}
+	return false
+}
+
+// awaited reports whether expression e is the operand of await.
+func awaited(e *sitter.Node) bool {
+	p := e.Parent()
+	return p != nil && p.Kind() == "await_expression"
+}
+
+// needUsing adds using ns to the file unless it is already there.
+func needUsing(p *rewrite.Pass, ns string) {
+	if hasUsing(p.Model, ns) {
+		return
+	}
+	p.Fix("Import "+ns, insertUsingLine(p.File, p.Model, ns))
+}
+
+// renameDurableTypes renames every use of the given in-process type names
+// in the file to their isolated names (a qualified use keeps a qualifier)
+// and returns whether any was found.
+func renameDurableTypes(p *rewrite.Pass, names map[string]string, ns string) bool {
+	f, m := p.File, p.Model
+	imports := usesDurable(m)
+	found := false
+	for _, id := range m.Idents {
+		to, ok := names[f.Text(id)]
+		if !ok || !isTypeUse(id) || declaredInFile(m, f.Text(id)) {
+			continue
+		}
+		if !imports && !qualifiedWithWebJobs(f, id) {
+			continue
+		}
+		tn := typeNodeOf(id)
+		if tn.Kind() == "qualified_name" && !strings.HasPrefix(f.Text(tn), "Microsoft.Azure.WebJobs") {
+			continue // somebody else's type of that name
+		}
+		found = true
+		p.Fix("Use the isolated "+to, renameType(f, tn, to, ns))
+	}
+	return found
+}
+
+// isOrchestrator reports whether the function has an [OrchestrationTrigger]
+// parameter.
+func isOrchestrator(fn *cs.Function) bool {
+	for _, prm := range fn.Params {
+		for _, a := range prm.Attrs {
+			if a.Name == "OrchestrationTrigger" {
+				return true
+			}
+		}
+	}
+	return false
+}
