@@ -156,56 +156,70 @@ func durableVars(f *cs.File, m *cs.Model) []*durableVar {
 			continue
 		}
 		tn := typeNodeOf(id)
-		par := tn.Parent()
-		if par == nil {
-			continue
-		}
-		if ty := par.ChildByFieldName("type"); ty == nil || ty.Id() != tn.Id() {
-			continue
-		}
-		switch par.Kind() {
-		case "parameter":
-			name := par.ChildByFieldName("name")
-			if name == nil || par.Parent() == nil || par.Parent().Parent() == nil {
-				continue
-			}
-			v := &durableVar{name: f.Text(name), typ: t, typeName: f.Text(id), typeNode: tn, decl: par, scope: par.Parent().Parent()}
-			if par.Parent().Parent().Kind() == "lambda_expression" {
-				v.scope = par.Parent().Parent()
-			}
+		for _, d := range declaredWith(tn) {
+			v := &durableVar{name: f.Text(d.name), typ: t, typeName: f.Text(id), typeNode: tn, decl: d.decl, scope: d.scope}
 			for _, fn := range m.Functions {
 				for _, prm := range fn.Params {
-					if prm.Node.Id() == par.Id() {
+					if prm.Node.Id() == d.decl.Id() {
 						v.param, v.fn = prm, fn
 					}
 				}
 			}
 			out = append(out, v)
-		case "variable_declaration":
-			scope := par.Parent()
-			if scope == nil {
-				continue
-			}
-			if scope.Kind() == "field_declaration" {
-				scope = scope.Parent() // the class body
-			} else {
-				scope = enclosingBlock(scope)
-			}
-			if scope == nil {
-				continue
-			}
-			for i := uint(0); i < par.NamedChildCount(); i++ {
-				d := par.NamedChild(i)
-				if d.Kind() != "variable_declarator" {
-					continue
-				}
-				if name := d.ChildByFieldName("name"); name != nil {
-					out = append(out, &durableVar{name: f.Text(name), typ: t, typeName: f.Text(id), typeNode: tn, decl: d, scope: scope})
-				}
-			}
 		}
 	}
 	return out
+}
+
+// A declared is one variable a type is written for.
+type declared struct {
+	name  *sitter.Node // the variable's identifier
+	decl  *sitter.Node // parameter, variable_declarator or the foreach variable
+	scope *sitter.Node // where the name is visible
+}
+
+// declaredWith returns the variables declared with type node tn: a
+// parameter (visible in its method, local function or lambda), the
+// declarators of a local or field declaration (visible in the enclosing
+// block or class body) or a foreach variable.
+func declaredWith(tn *sitter.Node) []declared {
+	par := tn.Parent()
+	if par == nil {
+		return nil
+	}
+	if ty := par.ChildByFieldName("type"); ty == nil || ty.Id() != tn.Id() {
+		return nil
+	}
+	switch par.Kind() {
+	case "parameter":
+		name := par.ChildByFieldName("name")
+		if name == nil || par.Parent() == nil || par.Parent().Parent() == nil {
+			return nil
+		}
+		return []declared{{name, par, par.Parent().Parent()}}
+	case "variable_declaration":
+		scope := par.Parent()
+		if scope != nil && scope.Kind() == "field_declaration" {
+			scope = scope.Parent() // the class body
+		} else if scope != nil {
+			scope = enclosingBlock(scope)
+		}
+		if scope == nil {
+			return nil
+		}
+		var out []declared
+		for i := uint(0); i < par.NamedChildCount(); i++ {
+			if d := par.NamedChild(i); d.Kind() == "variable_declarator" && d.ChildByFieldName("name") != nil {
+				out = append(out, declared{d.ChildByFieldName("name"), d, scope})
+			}
+		}
+		return out
+	case "foreach_statement":
+		if left := par.ChildByFieldName("left"); left != nil && left.Kind() == "identifier" {
+			return []declared{{left, left, par}}
+		}
+	}
+	return nil
 }
 
 // enclosingBlock is the innermost block (or body) around n.

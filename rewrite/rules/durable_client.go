@@ -321,35 +321,8 @@ func (c *clientPass) declaredResults() {
 		for tn.Parent() != nil && (tn.Parent().Kind() == "generic_name" || tn.Parent().Kind() == "nullable_type") {
 			tn = tn.Parent()
 		}
-		par := tn.Parent()
-		if par == nil {
-			continue
-		}
-		if ty := par.ChildByFieldName("type"); ty == nil || ty.Id() != tn.Id() {
-			continue
-		}
-		switch par.Kind() {
-		case "parameter":
-			name := par.ChildByFieldName("name")
-			if name != nil && par.Parent() != nil && par.Parent().Parent() != nil {
-				c.track(name, par, par.Parent().Parent(), kind)
-			}
-		case "variable_declaration":
-			scope := par.Parent()
-			if scope != nil && scope.Kind() == "field_declaration" {
-				scope = scope.Parent()
-			} else if scope != nil {
-				scope = enclosingBlock(scope)
-			}
-			for i := uint(0); i < par.NamedChildCount() && scope != nil; i++ {
-				if d := par.NamedChild(i); d.Kind() == "variable_declarator" && d.ChildByFieldName("name") != nil {
-					c.track(d.ChildByFieldName("name"), d, scope, kind)
-				}
-			}
-		case "foreach_statement":
-			if left := par.ChildByFieldName("left"); left != nil && left.Kind() == "identifier" {
-				c.track(left, left, par, kind)
-			}
+		for _, d := range declaredWith(tn) {
+			c.track(d.name, d.decl, d.scope, kind)
 		}
 	}
 }
