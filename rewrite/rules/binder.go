@@ -457,13 +457,7 @@ func localInit(f *cs.File, fn *cs.Function, name string) *sitter.Node {
 				continue
 			}
 			decls++
-			init = nil
-			for i := par.NamedChildCount(); i > 0; i-- {
-				if ch := par.NamedChild(i - 1); ch.Id() != id.Id() {
-					init = ch
-					break
-				}
-			}
+			init = declaratorInit(par)
 		case par.Kind() == "assignment_expression":
 			if l := par.ChildByFieldName("left"); l != nil && l.Id() == id.Id() {
 				return nil // reassigned: the value at the call is not known

@@ -23,9 +23,7 @@ const (
 	durableEntityNamespace = "Microsoft.DurableTask.Entities"
 	durableHTTPNamespace   = "Microsoft.Azure.Functions.Worker.Extensions.DurableTask.Http"
 	inProcessDurableNS     = "Microsoft.Azure.WebJobs.Extensions.DurableTask"
-	durableMigrateURL      = "https://learn.microsoft.com/azure/azure-functions/durable/durable-functions-dotnet-isolated-overview"
 	durableMigrateGuideURL = "https://learn.microsoft.com/azure/azure-functions/durable/durable-functions-migrate"
-	durableWorkerPackage   = "Microsoft.Azure.Functions.Worker.Extensions.DurableTask"
 )
 
 type durableKind int
@@ -420,17 +418,12 @@ func declaredTypeOf(f *cs.File, m *cs.Model, name string, use, scope *sitter.Nod
 				continue
 			}
 			found = f.Text(t)
-			if found == "var" {
-				for i := par.NamedChildCount(); i > 0; i-- {
-					if init := par.NamedChild(i - 1); init.Id() != id.Id() {
-						if s, k := stringType(f, m, init, scope); k {
-							if s {
-								found = "string"
-							} else {
-								found = "object"
-							}
-						}
-						break
+			if init := declaratorInit(par); found == "var" && init != nil {
+				if s, k := stringType(f, m, init, scope); k {
+					if s {
+						found = "string"
+					} else {
+						found = "object"
 					}
 				}
 			}

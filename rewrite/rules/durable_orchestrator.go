@@ -192,7 +192,7 @@ func isCancellationToken(f *cs.File, m *cs.Model, e, scope *sitter.Node) bool {
 		return false
 	}
 	t := f.Text(e)
-	if strings.HasSuffix(t, ".Token") || strings.HasPrefix(t, "CancellationToken.") || strings.Contains(t, "CancellationToken") {
+	if strings.HasSuffix(t, ".Token") || strings.Contains(t, "CancellationToken") {
 		return true
 	}
 	if e.Kind() == "identifier" {
@@ -274,12 +274,7 @@ func (o *orchestratorPass) retryInit(name string, scope *sitter.Node) *sitter.No
 		switch {
 		case par == nil:
 		case par.Kind() == "variable_declarator":
-			for i := par.NamedChildCount(); i > 0; i-- {
-				if ch := par.NamedChild(i - 1); ch.Id() != id.Id() {
-					init = ch
-					break
-				}
-			}
+			init = declaratorInit(par)
 		case par.Kind() == "assignment_expression":
 			if l := par.ChildByFieldName("left"); l != nil && l.Id() == id.Id() {
 				return nil
@@ -292,10 +287,19 @@ func (o *orchestratorPass) retryInit(name string, scope *sitter.Node) *sitter.No
 			}
 		}
 	}
-	if init == nil || init.Kind() != "object_creation_expression" {
+	if !o.isRetryOptionsCreation(init) {
 		return nil
 	}
 	return init
+}
+
+// isRetryOptionsCreation reports whether n is new RetryOptions(...).
+func (o *orchestratorPass) isRetryOptionsCreation(n *sitter.Node) bool {
+	if n == nil || n.Kind() != "object_creation_expression" {
+		return false
+	}
+	t := n.ChildByFieldName("type")
+	return t != nil && simpleTypeName(o.f.Text(t)) == "RetryOptions"
 }
 
 // retryCreation turns new RetryOptions(first, attempts) { … } into a
@@ -360,10 +364,8 @@ func (o *orchestratorPass) retryOptions() {
 	f, p := o.f, o.p
 	var creations []*sitter.Node
 	walkNodes(f.Root, func(n *sitter.Node) {
-		if n.Kind() == "object_creation_expression" {
-			if t := n.ChildByFieldName("type"); t != nil && simpleTypeName(f.Text(t)) == "RetryOptions" {
-				creations = append(creations, n)
-			}
+		if o.isRetryOptionsCreation(n) {
+			creations = append(creations, n)
 		}
 	})
 	inCreation := func(id *sitter.Node) bool {
@@ -438,19 +440,8 @@ func (o *orchestratorPass) varOfCreation(recv *sitter.Node) bool {
 		if !within(id, scope) || o.f.Text(id) != o.f.Text(recv) {
 			continue
 		}
-		if par := id.Parent(); par != nil && par.Kind() == "variable_declarator" {
-			for i := par.NamedChildCount(); i > 0; i-- {
-				ch := par.NamedChild(i - 1)
-				if ch.Id() == id.Id() {
-					continue
-				}
-				if ch.Kind() == "object_creation_expression" {
-					if t := ch.ChildByFieldName("type"); t != nil && simpleTypeName(o.f.Text(t)) == "RetryOptions" {
-						return true
-					}
-				}
-				break
-			}
+		if par := id.Parent(); par != nil && par.Kind() == "variable_declarator" && o.isRetryOptionsCreation(declaratorInit(par)) {
+			return true
 		}
 	}
 	return false

@@ -218,6 +218,18 @@ func callArgs(call *sitter.Node) []*sitter.Node {
 	return out
 }
 
+// declaratorInit is the initializer of a variable_declarator: its last
+// named child other than its name, or nil when it has none.
+func declaratorInit(d *sitter.Node) *sitter.Node {
+	name := d.ChildByFieldName("name")
+	for i := d.NamedChildCount(); i > 0; i-- {
+		if ch := d.NamedChild(i - 1); name == nil || ch.Id() != name.Id() {
+			return ch
+		}
+	}
+	return nil
+}
+
 // within reports whether n lies inside outer.
 func within(n, outer *sitter.Node) bool {
 	return n.StartByte() >= outer.StartByte() && n.EndByte() <= outer.EndByte()
