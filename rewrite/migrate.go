@@ -48,11 +48,15 @@ type Result struct {
 	Findings []report.Finding
 }
 
+// RuleRollout is the rule id of the step every migrated app leaves for a
+// person: switching the app's settings in Azure together with the new code
+// (MAPPING.md §6.3). It is not code left to migrate.
+const RuleRollout = "deploy-settings"
+
 // Rule ids of the project-level steps, used in findings and markers.
 const (
 	ruleProgram = "program-cs"
 	ruleSource  = "cs-source"
-	ruleDeploy  = "deploy-settings"
 )
 
 // Migrate computes the migration of one project. It reads files but never
@@ -287,7 +291,7 @@ func migrate(p *Project, opt Options, shared map[string]*sharedFile) (*Result, e
 			res.Changes = append(res.Changes, program.change)
 		}
 	}
-	addFindings([]report.Finding{{Rule: ruleDeploy, Path: projDisplay,
+	addFindings([]report.Finding{{Rule: RuleRollout, Path: projDisplay,
 		Message: "the app in Azure still runs the in-process host until its settings change together with this code",
 		Action: "set FUNCTIONS_WORKER_RUNTIME=dotnet-isolated (not as a slot setting), remove FUNCTIONS_INPROC_NET8_ENABLED and set the .NET stack to " +
 			strings.TrimPrefix(opt.TargetFramework, "net") + " isolated on a staging slot, deploy there, verify, then swap",

@@ -5,6 +5,11 @@
 //
 //	funcmigrate diff [flags] PATH...    print the migration as a unified diff; writes nothing
 //	funcmigrate apply [flags] PATH...   write the migration in place, one project at a time
+//	funcmigrate batch --repos LIST|DIR --out DIR [flags]
+//	                                    migrate many repositories in parallel (package batch)
+//	funcmigrate report merge --out DIR SHARD_OUT...
+//	                                    merge the output folders of a sharded batch
+//	funcmigrate rules [RULE]            list the rules, or print one rule's doc
 //	funcmigrate version
 //
 // PATH is a function app folder, a .csproj, a .sln or a repository root:
@@ -15,7 +20,8 @@
 // Flags of diff and apply:
 //
 //	--target-framework net10.0|net8.0|net9.0|net48   (default net10.0)
-//	--format text|json        findings as text or JSON lines (default text)
+//	--format text|json|sarif|markdown   how findings are written (default text)
+//	--report FILE             write the findings to FILE
 //	--no-todo-comments        do not mark code left in place with TODO(funcmigrate) comments
 //	--host-builder            generate Program.cs with new HostBuilder() instead of FunctionsApplication
 //
@@ -35,6 +41,12 @@
 // Findings (what the tool could not migrate safely) go to standard error
 // when the patch goes to standard output, otherwise to standard output.
 //
+// Flags of batch: --jobs N, --shard i/n, --force, --apply, --git-branch NAME,
+// --allow-dirty (with --apply), --quiet, and --target-framework, --format,
+// --no-todo-comments, --host-builder as above. See the README for the output
+// folder, the statuses, resuming and sharding.
+//
 // Exit codes: 0 nothing to do or everything migrated; 1 changes pending
-// (--check) or findings that need a person; 2 usage, input or I/O error.
+// (--check) or findings that need a person (batch: a repository that needs
+// manual work or failed); 2 usage, input or I/O error, or an interrupted batch.
 package main

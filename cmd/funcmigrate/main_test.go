@@ -234,7 +234,7 @@ func TestErrors(t *testing.T) {
 		{[]string{"frobnicate"}, `unknown command "frobnicate"`},
 		{[]string{"diff"}, "no PATH given"},
 		{[]string{"diff", "--target-framework", "net7.0", "."}, "choose one of net10.0"},
-		{[]string{"diff", "--format", "xml", "."}, "choose text or json"},
+		{[]string{"diff", "--format", "xml", "."}, "choose text, json, sarif, markdown"},
 		{[]string{"apply", "--check", "."}, "--check and -o belong to diff"},
 		{[]string{"diff", "missing-folder"}, "missing-folder"},
 		{[]string{"diff", "Bad.csproj"}, "Bad.csproj:3"},

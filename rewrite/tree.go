@@ -1,0 +1,128 @@
+package rewrite
+
+import (
+	"os"
+	"path/filepath"
+
+	"github.com/funcmigrate/funcmigrate/rewrite/report"
+	"github.com/funcmigrate/funcmigrate/rewrite/udiff"
+)
+
+// A Tree is the migration of everything under some roots: the in-process
+// apps, the deployment files beside them and what depends on them. It is
+// what `funcmigrate diff` shows and `apply` writes, for one repository in
+// a batch as for a command line.
+type Tree struct {
+	Projects int       // in-process function apps migrated
+	Results  []*Result // one per app, then the deployment files (no Project)
+	// Findings holds the projects left alone (rule "skipped"), then each
+	// app's findings, the deployment files' and the dependents'.
+	Findings []report.Finding
+}
+
+// RuleSkipped is the rule id of a project discovery left alone.
+const RuleSkipped = "skipped"
+
+// MigrateTree discovers and migrates every in-process app under roots.
+// It reads files but never writes them.
+func MigrateTree(roots []string, opt Options) (*Tree, error) {
+	found, err := DiscoverAll(roots)
+	if err != nil {
+		return nil, err
+	}
+	t := &Tree{Projects: len(found.Projects)}
+	for _, s := range found.Skips {
+		t.Findings = append(t.Findings, report.Finding{Rule: RuleSkipped, Path: displayPath(opt.Base, s.File),
+			Message: "skipped: " + s.Reason, Severity: report.SeverityNote})
+	}
+	results, err := MigrateAll(found.Projects, opt)
+	if err != nil {
+		return nil, err
+	}
+	for _, res := range results {
+		t.Findings = append(t.Findings, res.Findings...)
+	}
+	// Deployment and tooling files select the runtime too (MAPPING.md §6.3);
+	// they change with the apps, so a tree with no app left to migrate is
+	// not scanned (a second run stays a no-op).
+	dep := &Result{}
+	if len(found.Projects) > 0 {
+		if dep, err = MigrateDeployment(roots, opt); err != nil {
+			return nil, err
+		}
+	}
+	t.Findings = append(t.Findings, dep.Findings...)
+	// Test projects and libraries are read, never written (MAPPING.md §8 items 4, 5).
+	depFindings, err := ScanDependents(found.Dependents, results, opt)
+	if err != nil {
+		return nil, err
+	}
+	t.Findings = append(t.Findings, depFindings...)
+	t.Results = append(results, dep)
+	return t, nil
+}
+
+// Changes returns every file change, in result order.
+func (t *Tree) Changes() []FileChange {
+	var cs []FileChange
+	for _, r := range t.Results {
+		cs = append(cs, r.Changes...)
+	}
+	return cs
+}
+
+// NeedsPerson counts the findings that ask a person to act.
+func (t *Tree) NeedsPerson() int {
+	n := 0
+	for _, f := range t.Findings {
+		if f.NeedsPerson() {
+			n++
+		}
+	}
+	return n
+}
+
+// Patch renders every change as one unified diff that git apply accepts
+// from Options.Base.
+func (t *Tree) Patch() []byte {
+	var files []udiff.File
+	for _, c := range t.Changes() {
+		mode := "100644"
+		if c.Mode&0o111 != 0 {
+			mode = "100755"
+		}
+		files = append(files, udiff.File{Path: c.Path, Old: c.Old, New: c.New, OldExists: !c.Created, NewExists: !c.Deleted, Mode: mode})
+	}
+	return udiff.Patch(files)
+}
+
+// PatchBase picks the folder patch paths are relative to. git apply reads
+// paths relative to the top of the work tree, so that is the base: the work
+// tree of cwd when it holds the first root, else the one holding the first
+// root; outside git, cwd.
+func PatchBase(cwd string, roots []string) string {
+	first, err := filepath.Abs(roots[0])
+	if err != nil {
+		return cwd
+	}
+	if top, ok := GitTop(cwd); ok && within(top, first) {
+		return top
+	}
+	if top, ok := GitTop(first); ok {
+		return top
+	}
+	return cwd
+}
+
+// GitTop returns the top of the git work tree holding path: the nearest
+// folder with a .git entry (a folder, or a file in worktrees and submodules).
+func GitTop(path string) (string, bool) {
+	for d := path; ; d = filepath.Dir(d) {
+		if _, err := os.Lstat(filepath.Join(d, ".git")); err == nil {
+			return d, true
+		}
+		if filepath.Dir(d) == d {
+			return "", false
+		}
+	}
+}
