@@ -86,16 +86,7 @@ func Summary(rows []*Row, m *Manifest, selected int, rules []report.RuleInfo) []
 		for _, ri := range rules {
 			ref[ri.ID] = ri.Ref
 		}
-		ids := make([]string, 0, len(findings))
-		for id := range findings {
-			ids = append(ids, id)
-		}
-		sort.Slice(ids, func(i, j int) bool {
-			if findings[ids[i]] != findings[ids[j]] {
-				return findings[ids[i]] > findings[ids[j]]
-			}
-			return ids[i] < ids[j]
-		})
+		ids := mostFirst(findings)
 		b.WriteString("\n## Findings that need a person, by rule\n\n")
 		b.WriteString("Run `funcmigrate rules RULE` for what each rule does and what to do about its findings.\n\n")
 		b.WriteString("| rule | findings | repositories | reference |\n|---|---:|---:|---|\n")
@@ -106,8 +97,8 @@ func Summary(rows []*Row, m *Manifest, selected int, rules []report.RuleInfo) []
 	return b.Bytes()
 }
 
-// topRules names the rules with the most findings, most first.
-func topRules(byRule map[string]int, n int) string {
+// mostFirst orders the rules by their count, highest first, then by id.
+func mostFirst(byRule map[string]int) []string {
 	ids := make([]string, 0, len(byRule))
 	for id := range byRule {
 		ids = append(ids, id)
@@ -118,8 +109,13 @@ func topRules(byRule map[string]int, n int) string {
 		}
 		return ids[i] < ids[j]
 	})
+	return ids
+}
+
+// topRules names the n rules with the most findings, most first.
+func topRules(byRule map[string]int, n int) string {
 	s := ""
-	for i, id := range ids {
+	for i, id := range mostFirst(byRule) {
 		if i == n {
 			s += ", …"
 			break
