@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -103,6 +104,21 @@ func TestShardsCoverTheListOnce(t *testing.T) {
 	}
 	if len(whole.Rows) != 31 {
 		t.Fatalf("%d rows for 31 entries", len(whole.Rows))
+	}
+	patches := 0
+	for _, r := range whole.Rows {
+		if r.Patch == "" {
+			continue
+		}
+		patches++
+		cmd := exec.Command("git", "apply", "--check", filepath.Join(dir, "all", r.Patch))
+		cmd.Dir = r.Path
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Errorf("%s: git apply --check refuses its patch: %v\n%s", r.Repo, err, out)
+		}
+	}
+	if patches < 20 {
+		t.Errorf("only %d of 31 repositories have a patch", patches)
 	}
 	seen := map[int]int{}
 	var shardDirs []string
