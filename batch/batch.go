@@ -121,6 +121,12 @@ func Run(ctx context.Context, cfg Config) (*Outcome, error) {
 		return nil, fmt.Errorf("--out: %v", err)
 	}
 	defer appendFile.Close()
+	// A torn last line must not swallow the first row appended after it.
+	if fi, err := appendFile.Stat(); err == nil && fi.Size() > 0 {
+		if last, err := os.ReadFile(resultsPath); err == nil && last[len(last)-1] != '\n' {
+			appendFile.Write([]byte("\n"))
+		}
+	}
 
 	start := time.Now()
 	o := &Outcome{Total: len(selected)}
