@@ -109,7 +109,7 @@ func Run(ctx context.Context, cfg Config) (*Outcome, error) {
 	}
 
 	resultsPath := filepath.Join(out, resultsFile)
-	earlier, err := readRows(resultsPath)
+	earlier, torn, err := readRows(resultsPath)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %v", resultsPath, err)
 	}
@@ -122,10 +122,8 @@ func Run(ctx context.Context, cfg Config) (*Outcome, error) {
 	}
 	defer appendFile.Close()
 	// A torn last line must not swallow the first row appended after it.
-	if fi, err := appendFile.Stat(); err == nil && fi.Size() > 0 {
-		if last, err := os.ReadFile(resultsPath); err == nil && last[len(last)-1] != '\n' {
-			appendFile.Write([]byte("\n"))
-		}
+	if torn {
+		appendFile.Write([]byte("\n"))
 	}
 
 	start := time.Now()
@@ -262,11 +260,16 @@ func (cfg *Config) repo(e *entry, old map[string]*Row) (row *Row) {
 		return &kept
 	}
 	cfg.migrate(e, row)
-	if row.Status != Failed {
-		// After the writes, so a rerun of --apply sees the migrated tree as unchanged.
+	switch {
+	case row.Status == Failed:
+	case row.Applied:
+		// Taken again after the writes, so a rerun of --apply sees the
+		// migrated tree as unchanged.
 		if row.Fingerprint, err = cfg.fingerprint(e.path); err != nil {
 			row.Status, row.Error = Failed, err.Error()
 		}
+	default:
+		row.Fingerprint = fp
 	}
 	return row
 }
@@ -440,7 +443,7 @@ func (cfg *Config) write(base string, tree *rewrite.Tree, row *Row) error {
 	}
 	row.Applied = true
 	if cfg.GitBranch != "" {
-		commit, err := commitMigration(base, tree, commitMessage(tree, cfg.Version, cfg.Options.TargetFramework))
+		commit, err := commitMigration(base, tree, commitMessage(tree, base, cfg.Version, cfg.Options.TargetFramework))
 		if err != nil {
 			return err
 		}

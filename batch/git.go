@@ -10,15 +10,10 @@ import (
 	"github.com/funcmigrate/funcmigrate/rewrite"
 )
 
-// gitCmd runs git in dir. When the repository has no identity configured
-// (a fresh CI machine), commits are made as funcmigrate rather than failing.
-func gitCmd(dir string, args ...string) (string, error) {
+// gitCmd runs git in dir, with env added to the environment.
+func gitCmd(dir string, env []string, args ...string) (string, error) {
 	cmd := exec.Command("git", append([]string{"-C", dir}, args...)...)
-	cmd.Env = os.Environ()
-	if out, err := exec.Command("git", "-C", dir, "config", "user.email").Output(); err != nil || strings.TrimSpace(string(out)) == "" {
-		cmd.Env = append(cmd.Env, "GIT_AUTHOR_NAME=funcmigrate", "GIT_AUTHOR_EMAIL=funcmigrate@localhost",
-			"GIT_COMMITTER_NAME=funcmigrate", "GIT_COMMITTER_EMAIL=funcmigrate@localhost")
-	}
+	cmd.Env = append(os.Environ(), env...)
 	out, err := cmd.CombinedOutput()
 	if err != nil {
 		return "", fmt.Errorf("git %s in %s: %v: %s", args[0], dir, err, strings.TrimSpace(string(out)))
@@ -30,24 +25,26 @@ func gitCmd(dir string, args ...string) (string, error) {
 // is an error: it may hold someone's work, and a rerun must not stack a
 // second migration on it.
 func startBranch(dir, branch string) error {
-	if _, err := gitCmd(dir, "check-ref-format", "--branch", branch); err != nil {
+	if _, err := gitCmd(dir, nil, "check-ref-format", "--branch", branch); err != nil {
 		return fmt.Errorf("--git-branch %q is not a valid branch name", branch)
 	}
-	if _, err := gitCmd(dir, "rev-parse", "--verify", "--quiet", "refs/heads/"+branch); err == nil {
+	if _, err := gitCmd(dir, nil, "rev-parse", "--verify", "--quiet", "refs/heads/"+branch); err == nil {
 		return fmt.Errorf("branch %s already exists in %s; nothing was written (delete the branch or choose another --git-branch)", branch, dir)
 	}
-	_, err := gitCmd(dir, "checkout", "-q", "-b", branch)
+	_, err := gitCmd(dir, nil, "checkout", "-q", "-b", branch)
 	return err
 }
 
 // commitMigration commits exactly the files the migration wrote: anything
-// the person had staged before stays out of the commit.
+// the person had staged before stays out of the commit. When the repository
+// has no identity configured (a fresh CI machine), the commit is made as
+// funcmigrate rather than failing.
 func commitMigration(dir string, tree *rewrite.Tree, msg string) (string, error) {
 	var paths []string
 	for _, c := range tree.Changes() {
 		paths = append(paths, c.Path)
 	}
-	if _, err := gitCmd(dir, append([]string{"add", "-A", "--"}, paths...)...); err != nil {
+	if _, err := gitCmd(dir, nil, append([]string{"add", "-A", "--"}, paths...)...); err != nil {
 		return "", err
 	}
 	f, err := os.CreateTemp("", "funcmigrate-commit-*")
@@ -57,10 +54,15 @@ func commitMigration(dir string, tree *rewrite.Tree, msg string) (string, error)
 	defer os.Remove(f.Name())
 	f.WriteString(msg)
 	f.Close()
-	if _, err := gitCmd(dir, append([]string{"commit", "-q", "--no-verify", "-F", f.Name(), "--"}, paths...)...); err != nil {
+	var identity []string
+	if email, _ := gitCmd(dir, nil, "config", "user.email"); email == "" {
+		identity = []string{"GIT_AUTHOR_NAME=funcmigrate", "GIT_AUTHOR_EMAIL=funcmigrate@localhost",
+			"GIT_COMMITTER_NAME=funcmigrate", "GIT_COMMITTER_EMAIL=funcmigrate@localhost"}
+	}
+	if _, err := gitCmd(dir, identity, append([]string{"commit", "-q", "--no-verify", "-F", f.Name(), "--"}, paths...)...); err != nil {
 		return "", err
 	}
-	return gitCmd(dir, "rev-parse", "HEAD")
+	return gitCmd(dir, nil, "rev-parse", "HEAD")
 }
 
 // maxListed caps the findings a commit message lists one by one; the
@@ -68,7 +70,7 @@ func commitMigration(dir string, tree *rewrite.Tree, msg string) (string, error)
 const maxListed = 30
 
 // commitMessage says what was migrated and what is left for a person.
-func commitMessage(tree *rewrite.Tree, version, target string) string {
+func commitMessage(tree *rewrite.Tree, base, version, target string) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "Migrate Azure Functions to the isolated worker model (%s)\n\n", target)
 	fmt.Fprintf(&b, "funcmigrate %s migrated:\n", version)
@@ -78,7 +80,7 @@ func commitMessage(tree *rewrite.Tree, version, target string) string {
 		}
 		what := "deployment and tooling files"
 		if r.Project != nil {
-			what = displayRel(r.Changes, r.Project.File)
+			what = rewrite.DisplayPath(base, r.Project.File)
 		}
 		fmt.Fprintf(&b, "- %s (%d file(s))\n", what, len(r.Changes))
 	}
@@ -120,17 +122,6 @@ func commitMessage(tree *rewrite.Tree, version, target string) string {
 		n++
 	}
 	return b.String()
-}
-
-// displayRel names a project file by the display path of its change, when
-// it changed, else by its base name.
-func displayRel(changes []rewrite.FileChange, abs string) string {
-	for _, c := range changes {
-		if c.Abs == abs {
-			return c.Path
-		}
-	}
-	return abs[strings.LastIndexAny(abs, `/\`)+1:]
 }
 
 func oneLine(s string) string {

@@ -68,19 +68,19 @@ const (
 	manifestFile = "batch.json"
 )
 
-// readRows reads the rows of results.jsonl in file order. Rows are appended
-// as repositories finish, so a file left by an interrupted run may hold an
-// older row before a newer one for the same repository, and a torn last line
-// (the run was killed mid-write), which is ignored.
-func readRows(path string) ([]*Row, error) {
+// readRows reads the rows of results.jsonl in file order, and whether its
+// last line is torn (the run was killed mid-write; that line is ignored).
+// Rows are appended as repositories finish, so a file left by an
+// interrupted run may hold an older row before a newer one for the same
+// repository.
+func readRows(path string) (rows []*Row, torn bool, err error) {
 	data, err := os.ReadFile(path)
 	if os.IsNotExist(err) {
-		return nil, nil
+		return nil, false, nil
 	}
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
-	var rows []*Row
 	sc := bufio.NewScanner(bytes.NewReader(data))
 	sc.Buffer(make([]byte, 64*1024), 16*1024*1024)
 	for sc.Scan() {
@@ -90,7 +90,7 @@ func readRows(path string) ([]*Row, error) {
 		}
 		rows = append(rows, &r)
 	}
-	return rows, sc.Err()
+	return rows, len(data) > 0 && data[len(data)-1] != '\n', sc.Err()
 }
 
 // resumable indexes the rows an earlier run finished by repository, the
@@ -108,7 +108,7 @@ func resumable(rows []*Row) map[string]*Row {
 // ReadResults reads the rows of a results.jsonl in list order, one per
 // list entry (the latest when there are several).
 func ReadResults(path string) ([]*Row, error) {
-	all, err := readRows(path)
+	all, _, err := readRows(path)
 	if err != nil {
 		return nil, err
 	}

@@ -39,7 +39,7 @@ func MigrateDeployment(roots []string, opt Options) (*Result, error) {
 				continue
 			}
 			seen[fr.Abs] = true
-			path := displayPath(opt.Base, fr.Abs)
+			path := DisplayPath(opt.Base, fr.Abs)
 			var fixes []Fix
 			if len(fr.Edits) > 0 {
 				fixes = []Fix{{Rule: "deploy", Message: "select the isolated worker in " + filepath.Base(fr.Abs), Edits: fr.Edits}}
@@ -58,8 +58,8 @@ func MigrateDeployment(roots []string, opt Options) (*Result, error) {
 	return res, nil
 }
 
-// displayPath is abs relative to base, slash-separated, as patches show it.
-func displayPath(base, abs string) string {
+// DisplayPath is abs relative to base, slash-separated, as patches show it.
+func DisplayPath(base, abs string) string {
 	if base != "" {
 		if rel, err := filepath.Rel(base, abs); err == nil {
 			return filepath.ToSlash(rel)

@@ -102,7 +102,7 @@ func migrate(p *Project, opt Options, shared map[string]*sharedFile) (*Result, e
 		opt.TargetFramework = "net10.0"
 	}
 	res := &Result{Project: p}
-	display := func(abs string) string { return displayPath(opt.Base, abs) }
+	display := func(abs string) string { return DisplayPath(opt.Base, abs) }
 	projDisplay := display(p.File)
 	addFindings := func(fs []report.Finding) {
 		for _, f := range fs {

@@ -32,7 +32,7 @@ func MigrateTree(roots []string, opt Options) (*Tree, error) {
 	}
 	t := &Tree{Projects: len(found.Projects)}
 	for _, s := range found.Skips {
-		t.Findings = append(t.Findings, report.Finding{Rule: RuleSkipped, Path: displayPath(opt.Base, s.File),
+		t.Findings = append(t.Findings, report.Finding{Rule: RuleSkipped, Path: DisplayPath(opt.Base, s.File),
 			Message: "skipped: " + s.Reason, Severity: report.SeverityNote})
 	}
 	results, err := MigrateAll(found.Projects, opt)

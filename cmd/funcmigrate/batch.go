@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"strings"
 	"syscall"
 	"time"
@@ -81,7 +82,7 @@ func cmdBatch(args []string, stdout, stderr io.Writer) (int, error) {
 		parts = append(parts, "none done")
 	}
 	fmt.Fprintf(stdout, "%d repositories: %s\nresults: %s\nsummary: %s\n", o.Total, strings.Join(parts, ", "),
-		joinOut(*out, "results.jsonl"), joinOut(*out, "summary.md"))
+		filepath.Join(*out, "results.jsonl"), filepath.Join(*out, "summary.md"))
 	if o.Interrupted {
 		return 2, fmt.Errorf("interrupted after %d of %d repositories; run the same command again to do the rest", len(o.Rows), o.Total)
 	}
@@ -89,10 +90,6 @@ func cmdBatch(args []string, stdout, stderr io.Writer) (int, error) {
 		return 1, nil
 	}
 	return 0, nil
-}
-
-func joinOut(dir, name string) string {
-	return strings.TrimSuffix(dir, string(os.PathSeparator)) + string(os.PathSeparator) + name
 }
 
 // cmdReport handles `funcmigrate report merge --out DIR SHARD...`.
@@ -115,7 +112,7 @@ func cmdReport(args []string, stdout io.Writer) (int, error) {
 		return 2, err
 	}
 	c := o.Counts()
-	fmt.Fprintf(stdout, "merged %d shard folder(s): %d repositories\nsummary: %s\n", len(shards), len(o.Rows), joinOut(*out, "summary.md"))
+	fmt.Fprintf(stdout, "merged %d shard folder(s): %d repositories\nsummary: %s\n", len(shards), len(o.Rows), filepath.Join(*out, "summary.md"))
 	if c[batch.Failed] > 0 || c[batch.NeedsManualWork] > 0 {
 		return 1, nil
 	}

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 
@@ -114,7 +113,7 @@ func cmdMigrate(args []string, write bool, stdout, stderr io.Writer) (int, error
 			if len(r.Changes) > 0 {
 				what := "deployment files"
 				if r.Project != nil {
-					what = rel(base, r.Project.File)
+					what = rewrite.DisplayPath(base, r.Project.File)
 				}
 				fmt.Fprintf(progressOut, "migrated %s: %d files written\n", what, len(r.Changes))
 				for _, c := range r.Changes {
@@ -185,11 +184,4 @@ func summary(w io.Writer, write bool, projects, changed, need int) {
 	default:
 		fmt.Fprintf(w, "\n%d project(s), %d file(s) to change; %d finding(s) need a person. Run 'funcmigrate apply' or 'git apply' the patch to migrate.\n", projects, changed, need)
 	}
-}
-
-func rel(base, path string) string {
-	if r, err := filepath.Rel(base, path); err == nil {
-		return filepath.ToSlash(r)
-	}
-	return filepath.ToSlash(path)
 }
