@@ -305,6 +305,21 @@ func (cfg *Config) migrate(e *entry, row *Row) {
 		msg := strings.ReplaceAll(err.Error(), e.path+string(filepath.Separator), "")
 		row.Status, row.Error = Failed, msg
 	}
+	interrupted, err := apply.FindInterrupted([]string{e.path})
+	if err != nil {
+		fail(err)
+		return
+	}
+	for _, in := range interrupted {
+		if !cfg.Apply {
+			fail(fmt.Errorf("%s; run funcmigrate apply (or batch --apply) to finish it, or funcmigrate apply --rollback to undo it", in))
+			return
+		}
+		if err := in.Complete(); err != nil {
+			fail(err)
+			return
+		}
+	}
 	base := rewrite.PatchBase(e.path, []string{e.path})
 	opt := cfg.Options
 	opt.Base = base
@@ -436,10 +451,12 @@ func (cfg *Config) write(base string, tree *rewrite.Tree, row *Row) error {
 		}
 		row.Branch = cfg.GitBranch
 	}
-	for _, r := range tree.Results {
-		if err := apply.Write(r); err != nil {
-			return err
-		}
+	top, err := apply.Top([]string{row.Path})
+	if err != nil {
+		return err
+	}
+	if err := apply.Write(top, tree.Results); err != nil {
+		return err
 	}
 	row.Applied = true
 	if cfg.GitBranch != "" {

@@ -54,6 +54,7 @@ func cmdMigrate(args []string, write bool, stdout, stderr io.Writer) (int, error
 	outFile := fl.String("o", "", "")
 	reportFile := fl.String("report", "", "")
 	allowDirty := fl.Bool("allow-dirty", false, "")
+	rollback := fl.Bool("rollback", false, "")
 	paths, err := parseArgs(fl, args)
 	if err != nil {
 		return 2, usageError{err.Error()}
@@ -64,11 +65,30 @@ func cmdMigrate(args []string, write bool, stdout, stderr io.Writer) (int, error
 	if write && (*check || *outFile != "") {
 		return 2, usageError{"--check and -o belong to diff: apply writes the files themselves"}
 	}
-	if !write && *allowDirty {
-		return 2, usageError{"--allow-dirty belongs to apply: diff writes nothing"}
+	if !write && (*allowDirty || *rollback) {
+		return 2, usageError{"--allow-dirty and --rollback belong to apply: diff writes nothing"}
 	}
 	if len(paths) == 0 {
 		return 2, usageError{"no PATH given: name the function app folder, .csproj or repository to migrate"}
+	}
+
+	// An apply that was killed half-way is finished (or undone) before
+	// anything else, so no run ever starts from a half-written tree.
+	interrupted, err := apply.FindInterrupted(paths)
+	if err != nil {
+		return 2, err
+	}
+	if *rollback {
+		return rollbackInterrupted(interrupted, stderr)
+	}
+	for _, in := range interrupted {
+		if !write {
+			return 2, fmt.Errorf("%s; run funcmigrate apply to finish it, or funcmigrate apply --rollback to undo it", in)
+		}
+		fmt.Fprintf(stderr, "funcmigrate: %s; finishing it\n", in)
+		if err := in.Complete(); err != nil {
+			return 2, err
+		}
 	}
 
 	cwd, err := os.Getwd()
@@ -106,10 +126,14 @@ func cmdMigrate(args []string, write bool, stdout, stderr io.Writer) (int, error
 				return 2, err
 			}
 		}
+		top, err := apply.Top(paths)
+		if err != nil {
+			return 2, err
+		}
+		if err := apply.Write(top, tree.Results); err != nil {
+			return 2, err
+		}
 		for _, r := range tree.Results {
-			if err := apply.Write(r); err != nil {
-				return 2, err
-			}
 			if len(r.Changes) > 0 {
 				what := "deployment files"
 				if r.Project != nil {
@@ -156,6 +180,23 @@ func cmdMigrate(args []string, write bool, stdout, stderr io.Writer) (int, error
 		code = 1
 	}
 	return code, nil
+}
+
+// rollbackInterrupted restores the files an interrupted apply had already
+// written, and does nothing else.
+func rollbackInterrupted(interrupted []*apply.Interrupted, stderr io.Writer) (int, error) {
+	if len(interrupted) == 0 {
+		fmt.Fprintln(stderr, "funcmigrate: no interrupted apply to roll back (undo a finished one with git)")
+		return 0, nil
+	}
+	for _, in := range interrupted {
+		msg := in.String()
+		if err := in.Rollback(); err != nil {
+			return 2, err
+		}
+		fmt.Fprintf(stderr, "funcmigrate: %s; rolled back, every file is as before\n", msg)
+	}
+	return 0, nil
 }
 
 // parseArgs parses flags wherever they stand among the positional
