@@ -1,6 +1,7 @@
 package rewrite
 
 import (
+	"errors"
 	"fmt"
 	"io/fs"
 	"os"
@@ -20,6 +21,9 @@ type Project struct {
 	HostJSON      string   // absolute path, "" when absent
 	LocalSettings string   // absolute path, "" when absent
 	CentralProps  string   // Directory.Packages.props in effect, "" when none
+	// Root is the folder funcmigrate was pointed at that holds the
+	// project, with symbolic links resolved: nothing outside it is edited.
+	Root string
 	// Outside lists files the project pulls in from outside the folder
 	// (linked Compile items) and symbolic links to sources; they are
 	// reported, never edited.
@@ -30,6 +34,13 @@ type Project struct {
 type Skip struct {
 	File   string
 	Reason string
+}
+
+// A Problem is a project file or folder discovery could not read or parse.
+// It is reported; the rest of the tree is still migrated.
+type Problem struct {
+	File string
+	Err  error // names the file
 }
 
 // skipDir reports folders that never hold a project's own sources.
@@ -55,6 +66,7 @@ type Discovery struct {
 	Projects   []*Project
 	Dependents []*Dependent
 	Skips      []Skip
+	Problems   []Problem
 }
 
 // Discover finds the in-process function-app projects under roots (folders,
@@ -76,28 +88,33 @@ func Discover(roots []string) ([]*Project, []Skip, error) {
 // Microsoft.NET.Sdk.Functions only to get its types is a Dependent, not an
 // app.
 func DiscoverAll(roots []string) (*Discovery, error) {
-	files, err := projectFiles(roots)
+	found, problems, err := projectFiles(roots)
 	if err != nil {
 		return nil, err
 	}
-	d := &Discovery{}
+	d := &Discovery{Problems: problems}
+	files := make([]string, len(found))
+	for i, f := range found {
+		files[i] = f.path
+	}
 	type other struct {
-		file string
-		doc  *csproj.Doc
+		file, root string
+		doc        *csproj.Doc
 	}
 	var others []other
-	for _, file := range files {
-		p, doc, skip, err := classify(file, files)
+	for _, f := range found {
+		p, doc, skip, err := classify(f.path, f.root, files)
 		if err != nil {
-			return nil, err
+			d.Problems = append(d.Problems, Problem{File: f.path, Err: err})
+			continue
 		}
 		switch {
 		case skip != "":
-			d.Skips = append(d.Skips, Skip{File: file, Reason: skip})
+			d.Skips = append(d.Skips, Skip{File: f.path, Reason: skip})
 		case p != nil:
 			d.Projects = append(d.Projects, p)
 		case doc != nil:
-			others = append(others, other{file, doc})
+			others = append(others, other{f.path, f.root, doc})
 		}
 	}
 	// Dependents are decided once every app is known, since a test project
@@ -108,9 +125,10 @@ func DiscoverAll(roots []string) (*Discovery, error) {
 		apps[strings.ToLower(p.File)] = p.File
 	}
 	for _, o := range others {
-		dep, err := dependent(o.file, o.doc, apps, files)
+		dep, err := dependent(o.file, o.root, o.doc, apps, files)
 		if err != nil {
-			return nil, err
+			d.Problems = append(d.Problems, Problem{File: o.file, Err: err})
+			continue
 		}
 		if dep != nil {
 			d.Dependents = append(d.Dependents, dep)
@@ -119,69 +137,92 @@ func DiscoverAll(roots []string) (*Discovery, error) {
 	return d, nil
 }
 
+// A projectFile is a .csproj found under a root (a real path).
+type projectFile struct{ path, root string }
+
 // projectFiles lists the .csproj files under roots, sorted and without
-// duplicates.
-func projectFiles(roots []string) ([]string, error) {
-	var files []string
+// duplicates. A root that cannot be used is an error; a folder under it
+// that cannot be read is a problem, and the walk goes on.
+func projectFiles(roots []string) ([]projectFile, []Problem, error) {
+	var files []projectFile
+	var problems []Problem
 	seen := map[string]bool{}
 	for _, root := range roots {
 		abs, err := filepath.Abs(root)
 		if err != nil {
-			return nil, fmt.Errorf("%s: %v", root, err)
+			return nil, nil, fmt.Errorf("%s: %v", root, err)
 		}
 		info, err := os.Stat(abs)
 		if err != nil {
-			return nil, fmt.Errorf("%s: %v", root, err)
+			return nil, nil, fmt.Errorf("%s: %v", root, err)
 		}
+		dir := abs
 		if !info.IsDir() {
 			switch strings.ToLower(filepath.Ext(abs)) {
-			case ".csproj":
-				if !seen[abs] {
-					seen[abs] = true
-					files = append(files, abs)
-				}
-				continue
-			case ".sln", ".slnx":
-				abs = filepath.Dir(abs)
+			case ".csproj", ".sln", ".slnx":
+				dir = filepath.Dir(abs)
 			default:
-				return nil, fmt.Errorf("%s: not a folder, .csproj or .sln file; point funcmigrate at the function app's folder or project file", root)
+				return nil, nil, fmt.Errorf("%s: not a folder, .csproj or .sln file; point funcmigrate at the function app's folder or project file", root)
 			}
 		}
-		err = filepath.WalkDir(abs, func(path string, d fs.DirEntry, err error) error {
-			if err != nil {
-				return fmt.Errorf("%s: %v", path, err)
+		real, err := filepath.EvalSymlinks(dir)
+		if err != nil {
+			return nil, nil, fmt.Errorf("%s: %v", root, err)
+		}
+		if strings.EqualFold(filepath.Ext(abs), ".csproj") {
+			if !seen[abs] {
+				seen[abs] = true
+				files = append(files, projectFile{abs, real})
 			}
-			if d.IsDir() && path != abs && skipDir(d.Name()) {
+			continue
+		}
+		filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+			if err != nil {
+				if path == dir {
+					problems = append(problems, Problem{File: path, Err: fmt.Errorf("%s: %v", path, unwrapPath(err))})
+					return nil
+				}
+				problems = append(problems, Problem{File: path, Err: fmt.Errorf("%s: %v; the folder was not searched", path, unwrapPath(err))})
+				return filepath.SkipDir
+			}
+			if d.IsDir() && path != dir && skipDir(d.Name()) {
 				return filepath.SkipDir
 			}
 			if !d.IsDir() && d.Type().IsRegular() && strings.EqualFold(filepath.Ext(path), ".csproj") && !seen[path] {
 				seen[path] = true
-				files = append(files, path)
+				files = append(files, projectFile{path, real})
 			}
 			return nil
 		})
-		if err != nil {
-			return nil, err
-		}
 	}
-	sort.Strings(files)
-	return files, nil
+	sort.Slice(files, func(i, j int) bool { return files[i].path < files[j].path })
+	return files, problems, nil
+}
+
+// unwrapPath drops the path an fs.PathError repeats, since messages name
+// the file once, first.
+func unwrapPath(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
 }
 
 // classify loads a project file and decides what to do with it: migrate it
 // (p), skip it with a reason, or look at it again once every app is known
 // (other, the parsed project of a project that is not a function app).
-func classify(file string, allProjects []string) (p *Project, other *csproj.Doc, skip string, err error) {
-	src, err := readFile(file)
+func classify(file, root string, allProjects []string) (p *Project, other *csproj.Doc, skip string, err error) {
+	src, err := readText(file)
 	if err != nil {
 		return nil, nil, "", err
 	}
 	doc, err := csproj.Parse(file, src)
 	if err != nil {
-		return nil, nil, "", err
+		return nil, nil, "", &InputError{File: file, Err: err}
 	}
 	dir := filepath.Dir(file)
-	p = &Project{File: file, Dir: dir}
+	p = &Project{File: file, Dir: dir, Root: root}
 	if fi, err := os.Stat(filepath.Join(dir, "host.json")); err == nil && fi.Mode().IsRegular() {
 		p.HostJSON = filepath.Join(dir, "host.json")
 	}
@@ -220,7 +261,7 @@ func classify(file string, allProjects []string) (p *Project, other *csproj.Doc,
 // dependent returns the Dependent for a project that is not a function app,
 // or nil when it neither references an app nor in-process packages. apps
 // maps app project paths, and their lower-case forms, to the paths.
-func dependent(file string, doc *csproj.Doc, apps map[string]string, allProjects []string) (*Dependent, error) {
+func dependent(file, root string, doc *csproj.Doc, apps map[string]string, allProjects []string) (*Dependent, error) {
 	dir := filepath.Dir(file)
 	d := &Dependent{File: file, Dir: dir}
 	seen := map[string]bool{}
@@ -252,7 +293,7 @@ func dependent(file string, doc *csproj.Doc, apps map[string]string, allProjects
 	}
 	sort.Strings(d.Apps)
 	d.Test = isTestProject(doc, dir, true)
-	p := &Project{File: file, Dir: dir}
+	p := &Project{File: file, Dir: dir, Root: root}
 	if err := p.collectSources(doc, allProjects); err != nil {
 		return nil, err
 	}
@@ -355,10 +396,12 @@ func findCentralProps(dir string) string {
 	for d := dir; ; d = filepath.Dir(d) {
 		path := filepath.Join(d, "Directory.Packages.props")
 		if src, err := os.ReadFile(path); err == nil {
-			if doc, err := csproj.Parse(path, src); err == nil {
-				if v, ok := doc.Property("ManagePackageVersionsCentrally"); ok && strings.EqualFold(strings.TrimSpace(v.Value), "true") {
-					return path
-				}
+			doc, err := csproj.Parse(path, src)
+			if err != nil {
+				return path // malformed: migrating the project reports it
+			}
+			if v, ok := doc.Property("ManagePackageVersionsCentrally"); ok && strings.EqualFold(strings.TrimSpace(v.Value), "true") {
+				return path
 			}
 			return "" // the nearest file wins even when it does not enable CPM
 		}
@@ -403,14 +446,15 @@ func (p *Project) collectSources(doc *csproj.Doc, allProjects []string) error {
 				}
 				return nil
 			}
-			if strings.EqualFold(filepath.Ext(path), ".cs") {
-				switch {
-				case d.Type().IsRegular():
-					set[path] = true
-				case d.Type()&fs.ModeSymlink != 0:
-					// Never followed: it may lead outside the tree.
+			switch {
+			case d.Type()&fs.ModeSymlink != 0:
+				// Never followed: it may lead outside the tree. MSBuild
+				// follows a linked folder, so its C# files count too.
+				if fi, err := os.Stat(path); err == nil && (fi.IsDir() || strings.EqualFold(filepath.Ext(path), ".cs")) {
 					p.Outside = append(p.Outside, path)
 				}
+			case d.Type().IsRegular() && strings.EqualFold(filepath.Ext(path), ".cs"):
+				set[path] = true
 			}
 			return nil
 		})
@@ -418,10 +462,14 @@ func (p *Project) collectSources(doc *csproj.Doc, allProjects []string) error {
 			return err
 		}
 	}
+	realDir, err := filepath.EvalSymlinks(p.Dir)
+	if err != nil {
+		return fmt.Errorf("%s: %v", p.Dir, unwrapPath(err))
+	}
 	for _, inc := range includes {
 		matches, _ := globItem(p.Dir, inc)
 		for _, m := range matches {
-			if !within(p.Dir, m) {
+			if p.linkedFrom(m, realDir, nested, allProjects) {
 				p.Outside = append(p.Outside, m)
 				continue
 			}
@@ -441,6 +489,31 @@ func (p *Project) collectSources(doc *csproj.Doc, allProjects []string) error {
 	sort.Strings(p.Sources)
 	sort.Strings(p.Outside)
 	return nil
+}
+
+// linkedFrom reports whether a file a Compile item includes must be left
+// alone: reached through a symbolic link, outside the root funcmigrate was
+// pointed at, or in the folder of another project (whose file it is).
+func (p *Project) linkedFrom(path, realDir string, nested map[string]bool, allProjects []string) bool {
+	rel, err := filepath.Rel(p.Dir, path)
+	if err != nil {
+		return true
+	}
+	real, err := filepath.EvalSymlinks(path)
+	if err != nil || real != filepath.Join(realDir, rel) || (p.Root != "" && !within(p.Root, real)) {
+		return true
+	}
+	for _, other := range allProjects {
+		if d := filepath.Dir(other); d != p.Dir && within(d, path) && !within(d, p.Dir) {
+			return true
+		}
+	}
+	for d := range nested {
+		if within(d, path) {
+			return true
+		}
+	}
+	return false
 }
 
 func splitItems(s string) []string {

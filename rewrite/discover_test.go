@@ -62,11 +62,21 @@ func TestDiscover(t *testing.T) {
 		rel, _ := filepath.Rel(root, s)
 		got = append(got, filepath.ToSlash(rel))
 	}
-	if strings.Join(got, " ") != "App/F.cs App/Sub/G.cs" {
-		t.Errorf("sources: %v (want the default glob minus Legacy/, bin/, obj/, the nested test project and the symlink)", got)
+	// ../Shared/Linked.cs is inside the folder funcmigrate was pointed at,
+	// so it is migrated with the app.
+	if strings.Join(got, " ") != "App/F.cs App/Sub/G.cs Shared/Linked.cs" {
+		t.Errorf("sources: %v (want the default glob minus Legacy/, bin/, obj/, the nested test project and the symlink, plus the linked file)", got)
 	}
-	if len(p.Outside) != 2 || !strings.HasSuffix(p.Outside[0], "Link.cs") || !strings.HasSuffix(p.Outside[1], "Linked.cs") {
-		t.Errorf("linked file outside the project not recorded: %v", p.Outside)
+	if len(p.Outside) != 1 || !strings.HasSuffix(p.Outside[0], "Link.cs") {
+		t.Errorf("symbolic link to a source not recorded: %v", p.Outside)
+	}
+	// Pointed at the app alone, the linked file lies outside the tree.
+	projects, _, err = Discover([]string{filepath.Join(root, "App")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if o := projects[0].Outside; len(o) != 2 || !strings.HasSuffix(o[0], "Link.cs") || !strings.HasSuffix(o[1], "Linked.cs") {
+		t.Errorf("linked file outside the tree not recorded: %v", o)
 	}
 	if p.HostJSON == "" || p.LocalSettings != "" {
 		t.Errorf("settings files: host %q local %q", p.HostJSON, p.LocalSettings)
@@ -188,9 +198,10 @@ func TestDiscoverAllDependents(t *testing.T) {
 func TestDiscoverErrorsNameTheFile(t *testing.T) {
 	root := t.TempDir()
 	write(t, root, map[string]string{"A/A.csproj": "<Project>\n<PropertyGroup>\n</Project>\n"})
-	_, _, err := Discover([]string{root})
-	if err == nil || !strings.Contains(err.Error(), "A.csproj:3") {
-		t.Fatalf("error %v should name A.csproj and line 3", err)
+	// A malformed project is a problem of the run, not its end.
+	d, err := DiscoverAll([]string{root})
+	if err != nil || len(d.Problems) != 1 || !strings.Contains(d.Problems[0].Err.Error(), "A.csproj:3") {
+		t.Fatalf("DiscoverAll: %v, %v; want one problem naming A.csproj and line 3", d, err)
 	}
 	if _, _, err := Discover([]string{filepath.Join(root, "nope")}); err == nil || !strings.Contains(err.Error(), "nope") {
 		t.Fatalf("missing path error %v should name it", err)

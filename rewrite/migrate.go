@@ -2,12 +2,14 @@ package rewrite
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/funcmigrate/funcmigrate/csproj"
@@ -68,18 +70,35 @@ func Migrate(p *Project, opt Options) (*Result, error) {
 // MigrateAll migrates projects in order. A file several projects share (a
 // Directory.Packages.props) is edited by each in turn on top of the
 // previous project's result, and its change is listed once, with the first
-// project that changed it.
+// project that changed it. A project that cannot be migrated (a file it
+// needs is malformed) is left unchanged with a finding saying why; the
+// others are still migrated.
 func MigrateAll(projects []*Project, opt Options) ([]*Result, error) {
 	shared := map[string]*sharedFile{}
 	var out []*Result
 	for _, p := range projects {
 		r, err := migrate(p, opt, shared)
 		if err != nil {
-			return nil, err
+			r = &Result{Project: p, Findings: []report.Finding{notMigrated(p, opt.Base, err)}}
 		}
 		out = append(out, r)
 	}
 	return out, nil
+}
+
+// notMigrated is the finding for a project whose migration failed.
+func notMigrated(p *Project, base string, err error) report.Finding {
+	proj := DisplayPath(base, p.File)
+	var ie *InputError
+	if errors.As(err, &ie) {
+		f := inputFinding(base, p.File, err, "fix the file and run funcmigrate again")
+		f.Project = proj
+		f.Message += "; " + proj + " was not migrated"
+		return f
+	}
+	return report.Finding{Rule: RuleInternalError, Path: proj, Project: proj,
+		Message: fmt.Sprintf("funcmigrate could not migrate this project (%v); nothing in it was changed", err),
+		Action:  "migrate it by hand, and please report the error to funcmigrate", Ref: "MAPPING.md §9"}
 }
 
 // sharedFile is a file already changed by an earlier project of the run.
@@ -111,24 +130,24 @@ func migrate(p *Project, opt Options, shared map[string]*sharedFile) (*Result, e
 		}
 	}
 
-	projSrc, err := readFile(p.File)
+	projSrc, err := readText(p.File)
 	if err != nil {
 		return nil, err
 	}
 	projDoc, err := csproj.Parse(p.File, projSrc)
 	if err != nil {
-		return nil, err
+		return nil, &InputError{File: p.File, Err: err}
 	}
 	var centralSrc []byte
 	var centralDoc *csproj.Doc
 	if p.CentralProps != "" {
 		if sf, ok := shared[p.CentralProps]; ok {
 			centralSrc = sf.change().New
-		} else if centralSrc, err = readFile(p.CentralProps); err != nil {
+		} else if centralSrc, err = readText(p.CentralProps); err != nil {
 			return nil, err
 		}
 		if centralDoc, err = csproj.Parse(p.CentralProps, centralSrc); err != nil {
-			return nil, err
+			return nil, &InputError{File: p.CentralProps, Err: err}
 		}
 	}
 
@@ -150,13 +169,11 @@ func migrate(p *Project, opt Options, shared map[string]*sharedFile) (*Result, e
 	hasEntryPoint := ""
 	var style sourceStyle
 	for _, abs := range p.Sources {
-		src, err := readFile(abs)
+		src, err := readText(abs)
 		if err != nil {
-			addFindings([]report.Finding{{Rule: ruleSource, Path: display(abs), Message: err.Error(), Action: "migrate this file by hand", Ref: "MAPPING.md §9"}})
-			continue
-		}
-		if why := textProblem(src); why != "" {
-			addFindings([]report.Finding{{Rule: ruleSource, Path: display(abs), Message: display(abs) + " " + why, Action: "convert it to UTF-8 and run funcmigrate again", Ref: "MAPPING.md §9"}})
+			f := inputFinding(opt.Base, abs, err, "migrate this file by hand, or make it a readable UTF-8 file and run funcmigrate again")
+			f.Rule = ruleSource
+			addFindings([]report.Finding{f})
 			continue
 		}
 		f, err := cs.Parse(display(abs), src)
@@ -258,25 +275,24 @@ func migrate(p *Project, opt Options, shared map[string]*sharedFile) (*Result, e
 		if sf.abs == "" {
 			continue
 		}
-		src, err := readFile(sf.abs)
+		// A settings file funcmigrate cannot read is reported and left
+		// alone; the rest of the project is still migrated.
+		src, err := readText(sf.abs)
+		if err == nil {
+			var edits []edit.Edit
+			var fs []report.Finding
+			if edits, fs, err = sf.migrate(sf.abs, src); err == nil {
+				err = res.mergeSettings(sf.abs, display(sf.abs), src, edits, fs, addFindings)
+			}
+		}
 		if err != nil {
-			return nil, err
+			var ie *InputError
+			if !errors.As(err, &ie) {
+				err = &InputError{File: sf.abs, Err: err}
+			}
+			addFindings([]report.Finding{inputFinding(opt.Base, sf.abs, err,
+				"fix the file by hand (the Functions host accepts comments and trailing commas, nothing else), then make the change funcmigrate would have made: "+settingsChange(sf.abs))})
 		}
-		edits, fs, err := sf.migrate(display(sf.abs), src)
-		if err != nil {
-			return nil, err
-		}
-		var fixes []Fix
-		if len(edits) > 0 {
-			fixes = []Fix{{Rule: "settings", Message: "update " + filepath.Base(sf.abs), Edits: edits}}
-		}
-		fm := &fileMerge{path: display(sf.abs), src: src, fixes: fixes, findings: fs}
-		out, fs, err := fm.merge()
-		if err != nil {
-			return nil, err
-		}
-		addFindings(fs)
-		res.addChange(sf.abs, display(sf.abs), src, out)
 	}
 	if p.LocalSettings == "" {
 		addFindings([]report.Finding{{Rule: "settings-worker-runtime", Path: display(filepath.Join(p.Dir, "local.settings.json")),
@@ -340,11 +356,7 @@ func migrateFile(f *cs.File, m *cs.Model, facts *Facts, opt Options, moved *star
 		findings = append(findings, moved.Findings...)
 	}
 	errs := f.Errors()
-	if len(errs) > 0 {
-		findings = append(findings, report.Finding{Rule: ruleSource, Offset: errs[0].Start,
-			Message: fmt.Sprintf("the file has %d syntax error(s); code next to them was not migrated", len(errs)),
-			Action:  "fix the syntax error and run funcmigrate again", Ref: "MAPPING.md §9"})
-	}
+	findings = append(findings, syntaxErrorFinding(f, errs)...)
 	if len(fixes) == 0 && !(opt.TODOComments && anyMarker(findings)) {
 		return f.Src, withPathLines(findings, f), needs, nil
 	}
@@ -353,6 +365,34 @@ func migrateFile(f *cs.File, m *cs.Model, facts *Facts, opt Options, moved *star
 		valid: csharpValidator(f.Path, errs)}
 	out, findings, err = fm.merge()
 	return out, findings, needs, err
+}
+
+// syntaxErrorFinding reports a file's syntax errors once, at the first,
+// with the lines of the others (the parser's recovery often splits one
+// mistake into several nodes). No edit touches an error, so code next to
+// them may still be in-process.
+func syntaxErrorFinding(f *cs.File, errs []cs.ErrorRange) []report.Finding {
+	if len(errs) == 0 {
+		return nil
+	}
+	msg := "syntax error: the C# parser cannot read this code, so nothing here was migrated"
+	var lines []string
+	last := f.Line(errs[0].Start)
+	for _, e := range errs[1:] {
+		if l := f.Line(e.Start); l != last {
+			last = l
+			lines = append(lines, strconv.Itoa(l))
+		}
+	}
+	if len(lines) > 10 {
+		lines = append(lines[:10], "…")
+	}
+	if len(lines) > 0 {
+		msg += " (more errors at lines " + strings.Join(lines, ", ") + ")"
+	}
+	return []report.Finding{{Rule: ruleSource, Offset: errs[0].Start, Message: msg,
+		Action: "fix the syntax error, then migrate the code around it by hand (funcmigrate skips the project once its project file is migrated)",
+		Ref:    "MAPPING.md §9"}}
 }
 
 // MigrateSource migrates one C# file on its own, as Migrate does for each
@@ -401,6 +441,30 @@ func (r *Result) addChange(abs, display string, old, new []byte) {
 		mode = fi.Mode().Perm()
 	}
 	r.Changes = append(r.Changes, FileChange{Path: display, Abs: abs, Old: old, New: new, Mode: mode})
+}
+
+// mergeSettings applies a settings file's edits.
+func (r *Result) mergeSettings(abs, display string, src []byte, edits []edit.Edit, findings []report.Finding, add func([]report.Finding)) error {
+	var fixes []Fix
+	if len(edits) > 0 {
+		fixes = []Fix{{Rule: "settings", Message: "update " + filepath.Base(abs), Edits: edits}}
+	}
+	fm := &fileMerge{path: display, src: src, fixes: fixes, findings: findings}
+	out, fs, err := fm.merge()
+	if err != nil {
+		return err
+	}
+	add(fs)
+	r.addChange(abs, display, src, out)
+	return nil
+}
+
+// settingsChange says what migrating a settings file does (MAPPING.md §6).
+func settingsChange(abs string) string {
+	if filepath.Base(abs) == "host.json" {
+		return "review its logging section, which now governs only the host's own logs (MAPPING.md §6.2)"
+	}
+	return `set "FUNCTIONS_WORKER_RUNTIME": "dotnet-isolated" under "Values" and remove FUNCTIONS_INPROC_NET8_ENABLED (MAPPING.md §6.1)`
 }
 
 // mergeXML applies project-file edits with markers and re-parses the result.

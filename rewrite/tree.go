@@ -3,6 +3,7 @@ package rewrite
 import (
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/funcmigrate/funcmigrate/rewrite/report"
 	"github.com/funcmigrate/funcmigrate/rewrite/udiff"
@@ -31,6 +32,9 @@ func MigrateTree(roots []string, opt Options) (*Tree, error) {
 		return nil, err
 	}
 	t := &Tree{Projects: len(found.Projects)}
+	for _, p := range found.Problems {
+		t.Findings = append(t.Findings, inputFinding(opt.Base, p.File, p.Err, "fix the file (or its permissions) and run funcmigrate again; until then the project is not migrated"))
+	}
 	for _, s := range found.Skips {
 		t.Findings = append(t.Findings, report.Finding{Rule: RuleSkipped, Path: DisplayPath(opt.Base, s.File),
 			Message: "skipped: " + s.Reason, Severity: report.SeverityNote})
@@ -40,6 +44,7 @@ func MigrateTree(roots []string, opt Options) (*Tree, error) {
 		return nil, err
 	}
 	for _, res := range results {
+		keepInside(res, opt.Base)
 		t.Findings = append(t.Findings, res.Findings...)
 	}
 	// Deployment and tooling files select the runtime too (MAPPING.md §6.3);
@@ -60,6 +65,41 @@ func MigrateTree(roots []string, opt Options) (*Tree, error) {
 	t.Findings = append(t.Findings, depFindings...)
 	t.Results = append(results, dep)
 	return t, nil
+}
+
+// keepInside drops the changes to files outside the project's root (a
+// Directory.Packages.props above the folder funcmigrate was pointed at, or a
+// file reached through a symbolic link) and reports each instead.
+func keepInside(res *Result, base string) {
+	if res.Project == nil || res.Project.Root == "" {
+		return
+	}
+	root := res.Project.Root
+	kept := res.Changes[:0]
+	for _, c := range res.Changes {
+		dir, err := filepath.EvalSymlinks(filepath.Dir(c.Abs))
+		if err == nil && within(root, filepath.Join(dir, filepath.Base(c.Abs))) {
+			if fi, err := os.Lstat(c.Abs); err != nil || fi.Mode()&os.ModeSymlink == 0 {
+				kept = append(kept, c)
+				continue
+			}
+		}
+		proj := DisplayPath(base, res.Project.File)
+		res.Findings = append(res.Findings, report.Finding{Rule: RuleOutsideTree, Path: c.Path, Project: proj,
+			Message: "outside the folder funcmigrate was pointed at (or reached through a symbolic link), so it was not edited",
+			Action:  "run funcmigrate on a folder that contains it, or make its change by hand: " + outsideChange(c),
+			Ref:     "MAPPING.md §1.3"})
+	}
+	res.Changes = kept
+	sortFindings(res.Findings)
+}
+
+// outsideChange says what a change that was not made would have done.
+func outsideChange(c FileChange) string {
+	if strings.EqualFold(filepath.Base(c.Abs), "Directory.Packages.props") {
+		return "swap the WebJobs package versions for the worker packages' (MAPPING.md §1.3)"
+	}
+	return "apply the part of `funcmigrate diff` on the containing folder that touches this file"
 }
 
 // Changes returns every file change, in result order.

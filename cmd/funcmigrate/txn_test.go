@@ -78,18 +78,27 @@ func takeSnapshot(t *testing.T, dir string) snapshot {
 	t.Helper()
 	s := snapshot{}
 	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		data, err := os.ReadFile(path)
 		if err != nil {
-			return err
+			return filepath.SkipDir // unreadable: bad-input tests make some
 		}
+		if d.IsDir() {
+			return nil
+		}
+		rel, _ := filepath.Rel(dir, path)
 		fi, err := d.Info()
 		if err != nil {
 			return err
 		}
-		rel, _ := filepath.Rel(dir, path)
+		var data []byte
+		if d.Type()&fs.ModeSymlink != 0 {
+			target, err := os.Readlink(path)
+			if err != nil {
+				return err
+			}
+			data = []byte("symlink to " + target)
+		} else if data, err = os.ReadFile(path); err != nil {
+			data = []byte("unreadable")
+		}
 		s[filepath.ToSlash(rel)] = snapFile{data, fi.Mode()}
 		return nil
 	})
@@ -244,4 +253,73 @@ func TestApplyFailureChangesNothing(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestApplyRefusals checks the conditions under which apply writes
+// nothing at all: a read-only file, a file saved by someone else while
+// apply ran, and an interrupted apply whose files were edited since.
+func TestApplyRefusals(t *testing.T) {
+	t.Run("read-only file", func(t *testing.T) {
+		// The mode bits decide, so this holds for root too.
+		dir := t.TempDir()
+		writeApp(t, filepath.Join(dir, "Good"), "Good")
+		hello := filepath.Join(dir, "Good", "Hello.cs")
+		os.Chmod(hello, 0o444)
+		before := takeSnapshot(t, dir)
+		code, _, stderr := runIn(t, dir, "apply", ".")
+		if want := hello + ": is read-only; make it writable (or check it out) and run again; nothing was written"; code != 2 || !strings.Contains(stderr, want) {
+			t.Errorf("exit %d, want 2 and %q:\n%s", code, want, stderr)
+		}
+		if d := diffSnapshots(takeSnapshot(t, dir), before); d != "" {
+			t.Errorf("the tree changed:\n%s", d)
+		}
+	})
+	t.Run("file saved during apply", func(t *testing.T) {
+		dir := t.TempDir()
+		writeApp(t, filepath.Join(dir, "Good"), "Good")
+		hello := filepath.Join(dir, "Good", "Hello.cs")
+		apply.Fault = func(step string) error {
+			if step == "staged 1" {
+				f, _ := os.OpenFile(hello, os.O_APPEND|os.O_WRONLY, 0)
+				f.WriteString("// saved in the editor\n")
+				f.Close()
+			}
+			return nil
+		}
+		defer func() { apply.Fault = nil }()
+		before := takeSnapshot(t, dir)
+		code, _, stderr := runIn(t, dir, "apply", ".")
+		if want := hello + ": changed on disk while funcmigrate was running; nothing was written, run again"; code != 2 || !strings.Contains(stderr, want) {
+			t.Errorf("exit %d, want 2 and %q:\n%s", code, want, stderr)
+		}
+		after := takeSnapshot(t, dir)
+		if !strings.HasSuffix(string(after["Good/Hello.cs"].data), "// saved in the editor\n") {
+			t.Errorf("the edit made during apply was lost")
+		}
+		delete(after, "Good/Hello.cs")
+		delete(before, "Good/Hello.cs")
+		if d := diffSnapshots(after, before); d != "" {
+			t.Errorf("the tree changed:\n%s", d)
+		}
+	})
+	t.Run("interrupted apply edited since", func(t *testing.T) {
+		dir := t.TempDir()
+		writeApp(t, filepath.Join(dir, "Good"), "Good")
+		// Fail after every rename: the journal stays, every file is new.
+		if code, _, stderr := child(t, dir, "fail:committed", "apply", "."); code != 2 {
+			t.Fatalf("exit %d\n%s", code, stderr)
+		}
+		hello := filepath.Join(dir, "Good", "Hello.cs")
+		os.WriteFile(hello, []byte("// rewritten by hand\n"), 0o644)
+		code, _, stderr := child(t, dir, "", "apply", ".")
+		if want := "changed since the interrupted apply, so funcmigrate cannot tell which content is right"; code != 2 || !strings.Contains(stderr, want) || !strings.Contains(stderr, hello) {
+			t.Errorf("exit %d, want 2 naming %s and %q:\n%s", code, hello, want, stderr)
+		}
+		if data, _ := os.ReadFile(hello); string(data) != "// rewritten by hand\n" {
+			t.Errorf("recovery overwrote a file edited since: %q", data)
+		}
+		if _, err := os.Stat(filepath.Join(dir, apply.JournalName)); err != nil {
+			t.Errorf("the journal is gone: %v", err)
+		}
+	})
 }

@@ -231,11 +231,11 @@ func engineCheck(t *testing.T, r Repo) {
 	t.Helper()
 	d, err := rewrite.DiscoverAll([]string{r.Dir})
 	if r.Kind == BrokenProject {
-		// The project file cannot be parsed, and discovery stops with the
-		// parser's "path:line:col: what" error for it.
+		// The project file cannot be parsed: discovery reports it with the
+		// parser's "path:line:col: what" error and goes on.
 		prefix := filepath.Join(r.Dir, filepath.FromSlash(r.Broken)) + ":"
-		if err == nil || !strings.HasPrefix(err.Error(), prefix) {
-			t.Fatalf("DiscoverAll: got error %v, want one starting with %s", err, prefix)
+		if err != nil || len(d.Problems) != 1 || !strings.HasPrefix(d.Problems[0].Err.Error(), prefix) || len(d.Projects) != 0 {
+			t.Fatalf("DiscoverAll: got %v and problems %v, want one problem starting with %s", err, d.Problems, prefix)
 		}
 		return
 	}
