@@ -115,13 +115,13 @@ func TestBatch(t *testing.T) {
 	if stderr != "" {
 		t.Errorf("--quiet still wrote to standard error:\n%s", stderr)
 	}
-	if want := "7 repositories: 2 failed, 1 needs-manual-work, 1 migrated, 2 nothing-to-do, 1 skipped\n"; !strings.HasPrefix(stdout, want) {
+	if want := "7 repositories: 1 failed, 2 needs-manual-work, 1 migrated, 2 nothing-to-do, 1 skipped\n"; !strings.HasPrefix(stdout, want) {
 		t.Errorf("stdout starts %q, want %q", stdout, want)
 	}
 	checkWant(t, "results.jsonl", normalizedResults(t, out, repos))
 	sum, _ := os.ReadFile(filepath.Join(out, "summary.md"))
 	checkWant(t, "summary.md", string(sum))
-	wantFiles := []string{"batch.json", "legacy.findings.txt", "legacy.patch", "orders.findings.txt", "orders.patch", "results.jsonl", "summary.md"}
+	wantFiles := []string{"batch.json", "broken.findings.txt", "legacy.findings.txt", "legacy.patch", "orders.findings.txt", "orders.patch", "results.jsonl", "summary.md"}
 	if got := outFiles(t, out); strings.Join(got, " ") != strings.Join(wantFiles, " ") {
 		t.Errorf("output folder holds %v, want %v", got, wantFiles)
 	}
