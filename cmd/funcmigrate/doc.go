@@ -33,6 +33,11 @@
 // apply only:
 //
 //	--allow-dirty   write even when git reports uncommitted changes in the files to be written
+//	--rollback      undo an apply that was killed half-way, and do nothing else
+//
+// apply writes all files or none: a journal (.funcmigrate-journal.json)
+// lets the next apply finish a run that was killed half-way, or --rollback
+// undo it; diff and batch refuse a half-written tree until then.
 //
 // The patch paths are relative to the top of the git work tree that holds
 // the migrated app (outside git, to the current folder), so `git apply` run

@@ -74,6 +74,7 @@ diff and apply:
   --check                 diff: exit 1 when changes are pending
   -o FILE                 diff: write the patch to FILE
   --allow-dirty           apply: write even over uncommitted changes
+  --rollback              apply: undo an apply that was killed half-way
 
 batch:
   --jobs N                repositories in parallel (default: one per CPU)
