@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"slices"
 	"sort"
 	"strconv"
@@ -77,13 +78,52 @@ func MigrateAll(projects []*Project, opt Options) ([]*Result, error) {
 	shared := map[string]*sharedFile{}
 	var out []*Result
 	for _, p := range projects {
-		r, err := migrate(p, opt, shared)
+		r, err := guarded(func() (*Result, error) { return migrate(p, opt, shared) })
 		if err != nil {
 			r = &Result{Project: p, Findings: []report.Finding{notMigrated(p, opt.Base, err)}}
 		}
 		out = append(out, r)
 	}
 	return out, nil
+}
+
+// guarded runs one unit of a migration, turning a panic (a bug in a rule
+// meeting code nobody foresaw) into an error for that unit alone, so that
+// the rest of the tree is still migrated.
+func guarded[T any](f func() (T, error)) (out T, err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			err = fmt.Errorf("internal error: %v at %s", v, panicSite(debug.Stack()))
+		}
+	}()
+	return f()
+}
+
+// panicSite is the innermost funcmigrate source line in a panic's stack.
+func panicSite(stack []byte) string {
+	const module = "github.com/funcmigrate/funcmigrate/"
+	lines := strings.Split(string(stack), "\n")
+	for i := 0; i+1 < len(lines); i++ {
+		fn, file := lines[i], strings.TrimSpace(lines[i+1])
+		if strings.HasPrefix(fn, module) && !strings.HasPrefix(fn, module+"rewrite.guarded") && strings.HasPrefix(file, "/") {
+			if j := strings.LastIndex(file, " +0x"); j > 0 {
+				file = file[:j]
+			}
+			// Shown relative to the module: the package path ends at the
+			// first dot after its last slash.
+			pkg := strings.TrimPrefix(fn, module)
+			if slash := strings.LastIndex(pkg, "/"); slash >= 0 {
+				pkg = pkg[:slash+1] + strings.SplitN(pkg[slash+1:], ".", 2)[0]
+			} else {
+				pkg = strings.SplitN(pkg, ".", 2)[0]
+			}
+			if k := strings.LastIndex(file, "/"+pkg+"/"); k >= 0 {
+				file = file[k+1:]
+			}
+			return file
+		}
+	}
+	return "an unknown place"
 }
 
 // notMigrated is the finding for a project whose migration failed.

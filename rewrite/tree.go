@@ -52,19 +52,30 @@ func MigrateTree(roots []string, opt Options) (*Tree, error) {
 	// not scanned (a second run stays a no-op).
 	dep := &Result{}
 	if len(found.Projects) > 0 {
-		if dep, err = MigrateDeployment(roots, opt); err != nil {
-			return nil, err
+		if dep, err = guarded(func() (*Result, error) { return MigrateDeployment(roots, opt) }); err != nil {
+			dep = &Result{Findings: []report.Finding{{Rule: RuleInternalError, Path: rootPath(opt.Base, roots), Message: "the deployment files were not migrated: " + err.Error(),
+				Action: "migrate FUNCTIONS_WORKER_RUNTIME and the runtime stack in deployment files by hand (MAPPING.md §6.3), and please report the error to funcmigrate", Ref: "MAPPING.md §6.3"}}}
 		}
 	}
 	t.Findings = append(t.Findings, dep.Findings...)
 	// Test projects and libraries are read, never written (MAPPING.md §8 items 4, 5).
-	depFindings, err := ScanDependents(found.Dependents, results, opt)
+	depFindings, err := guarded(func() ([]report.Finding, error) { return ScanDependents(found.Dependents, results, opt) })
 	if err != nil {
-		return nil, err
+		depFindings = []report.Finding{{Rule: RuleInternalError, Path: rootPath(opt.Base, roots), Message: "test projects and shared libraries were not checked: " + err.Error(),
+			Action: "review the projects that reference the apps by hand (MAPPING.md §8 items 4, 5), and please report the error to funcmigrate", Ref: "MAPPING.md §8 item 4"}}
 	}
 	t.Findings = append(t.Findings, depFindings...)
 	t.Results = append(results, dep)
 	return t, nil
+}
+
+// rootPath is where a finding about the whole tree points: the first root.
+func rootPath(base string, roots []string) string {
+	abs, err := filepath.Abs(roots[0])
+	if err != nil {
+		return roots[0]
+	}
+	return DisplayPath(base, abs)
 }
 
 // keepInside drops the changes to files outside the project's root (a
