@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -11,6 +12,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/funcmigrate/funcmigrate/internal/apply"
 	"github.com/funcmigrate/funcmigrate/internal/corpus"
 	"github.com/funcmigrate/funcmigrate/rewrite"
 	"github.com/funcmigrate/funcmigrate/rewrite/catalog"
@@ -319,5 +321,51 @@ func TestReadList(t *testing.T) {
 	}
 	if es[0].line != 3 || es[1].line != 4 {
 		t.Errorf("lines %d %d, want 3 4", es[0].line, es[1].line)
+	}
+}
+
+// TestInterruptedApply: a repository an earlier apply left half-written
+// fails its row without --apply (nothing is described from a half-written
+// tree) and is finished first with --apply.
+func TestInterruptedApply(t *testing.T) {
+	dir, list := generated(t, 2)
+	repo := filepath.Join(dir, "repos", "repo-0000-"+string(corpus.DefaultKinds[0]))
+	if _, err := os.Stat(repo); err != nil {
+		t.Fatal(err)
+	}
+	tree, err := rewrite.MigrateTree([]string{repo}, rewrite.Options{Base: repo, Rules: rules.All})
+	if err != nil {
+		t.Fatal(err)
+	}
+	apply.Fault = func(step string) error {
+		if step == "committed" {
+			return errors.New("killed")
+		}
+		return nil
+	}
+	err = apply.Write(repo, tree.Results)
+	apply.Fault = nil
+	if err == nil {
+		t.Fatal("the injected failure did not stop apply")
+	}
+	journal := filepath.Join(repo, apply.JournalName)
+
+	o, err := Run(context.Background(), config(list, filepath.Join(dir, "out")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := o.Rows[0]; r.Status != Failed || !strings.Contains(r.Error, "was interrupted after writing") || !strings.Contains(r.Error, "run funcmigrate apply") {
+		t.Errorf("row of the half-written repository: %+v", r)
+	}
+	cfg := config(list, filepath.Join(dir, "out"))
+	cfg.Apply, cfg.AllowDirty = true, true
+	if o, err = Run(context.Background(), cfg); err != nil {
+		t.Fatal(err)
+	}
+	if r := o.Rows[0]; r.Status == Failed {
+		t.Errorf("--apply did not finish the interrupted apply: %+v", r)
+	}
+	if _, err := os.Stat(journal); err == nil {
+		t.Error("the journal is still there")
 	}
 }
