@@ -21,6 +21,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/funcmigrate/funcmigrate/rewrite/edit"
 )
 
 // A Doc is a parsed project file: the original bytes and an index of its
@@ -138,15 +140,8 @@ func isUTF16(src []byte) bool {
 	return bytes.IndexByte(head, 0) >= 0
 }
 
-// dominantEOL returns "\r\n" when most line endings in src are CRLF, else "\n".
-func dominantEOL(src []byte) string {
-	lf := bytes.Count(src, []byte("\n"))
-	crlf := bytes.Count(src, []byte("\r\n"))
-	if crlf > 0 && crlf*2 >= lf {
-		return "\r\n"
-	}
-	return "\n"
-}
+// dominantEOL returns the line ending new lines in src use (see edit.EOL).
+func dominantEOL(src []byte) string { return edit.EOL(src) }
 
 // index runs the decoder over d.Src and fills d.Root and d.Elements.
 func (d *Doc) index() error {

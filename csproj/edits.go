@@ -190,20 +190,29 @@ func (d *Doc) Remove(el *Element) []edit.Edit {
 }
 
 // InsertAfter inserts nodes as new lines after sib, at sib's indentation,
-// in sib's style. They go at the end of sib's line when only whitespace or
-// comments follow sib there, else directly after sib. A missing final
-// newline stays missing.
+// in sib's style. They go after sib's line when only whitespace or comments
+// follow sib there, else directly after sib. A missing final newline stays
+// missing.
 func (d *Doc) InsertAfter(sib *Element, nodes ...Node) []edit.Edit {
-	pos, _ := d.eolAt(sib.End)
-	at := sib.End
-	if onlySpaceOrComments(d.Src[sib.End:pos]) {
-		at = pos
-	}
+	pos, n := d.eolAt(sib.End)
 	indent, unit, st := d.IndentOf(sib), d.IndentUnit(), d.StyleOf(sib)
 	var b strings.Builder
-	for _, n := range nodes {
+	if n > 0 && onlySpaceOrComments(d.Src[sib.End:pos]) {
+		// New whole lines after sib's line ending, not before it: sib's
+		// line keeps its own ending in a file that mixes CRLF and LF.
+		for _, nd := range nodes {
+			d.render(&b, nd, indent, unit, st)
+			b.WriteString(d.EOL)
+		}
+		return []edit.Edit{{Start: pos + n, End: pos + n, New: b.String()}}
+	}
+	at := sib.End
+	if onlySpaceOrComments(d.Src[sib.End:pos]) {
+		at = pos // the last line, with no line ending
+	}
+	for _, nd := range nodes {
 		b.WriteString(d.EOL)
-		d.render(&b, n, indent, unit, st)
+		d.render(&b, nd, indent, unit, st)
 	}
 	return []edit.Edit{{Start: at, End: at, New: b.String()}}
 }

@@ -402,7 +402,7 @@ func migrateFile(f *cs.File, m *cs.Model, facts *Facts, opt Options, moved *star
 	}
 	fm := &fileMerge{path: f.Path, src: f.Src, fixes: fixes, findings: findings,
 		style: &csharpComment, markers: opt.TODOComments, errors: errs,
-		valid: csharpValidator(f.Path, errs)}
+		valid: csharpValidator(f.Path, errs), literalStart: csharpLiteralStart(f)}
 	out, findings, err = fm.merge()
 	return out, findings, needs, err
 }
@@ -617,7 +617,7 @@ func buildProgram(p *Project, doc *csproj.Doc, facts *Facts, opt Options, source
 	if err != nil {
 		return nil, nil, err
 	}
-	out, located := plan.Locate(out)
+	out, located := plan.Locate(plan.Reindent(out))
 	fm := &fileMerge{path: display(path), src: out, findings: located, style: &csharpComment, markers: opt.TODOComments}
 	out, fs, err := fm.merge()
 	if err != nil {

@@ -95,19 +95,10 @@ func leadingBlank(src []byte, off int) string {
 	return string(src[s:e])
 }
 
-// fileEOL returns the line ending the file uses: that of its first line
-// break, or "\n" for a one-line file.
-func fileEOL(src []byte) string {
-	for i, c := range src {
-		if c == '\n' {
-			if i > 0 && src[i-1] == '\r' {
-				return "\r\n"
-			}
-			return "\n"
-		}
-	}
-	return "\n"
-}
+// fileEOL returns the line ending new lines in src use: the majority's,
+// not the first line's, so that a file mixing endings agrees with the C#
+// and project files (see edit.EOL).
+func fileEOL(src []byte) string { return edit.EOL(src) }
 
 // indentUnit guesses one level of indentation: the leading blanks of the
 // first indented line, or two spaces when no line is indented.
@@ -152,7 +143,6 @@ func insertMember(src []byte, obj *value, render func(layout) string) []edit.Edi
 		return insertFirstMember(src, obj, eol, unit, render)
 	}
 	last := obj.members[len(obj.members)-1]
-	end := lineEnd(src, last.end)
 	if !ownLine(src, last) {
 		text := render(layout{unit: unit, eol: eol, inline: true})
 		if last.comma < 0 {
@@ -161,14 +151,19 @@ func insertMember(src []byte, obj *value, render func(layout) string) []edit.Edi
 		return []edit.Edit{{Start: last.end, End: last.end, New: " " + text + ","}}
 	}
 	indent := leadingBlank(src, last.start)
-	text := render(layout{indent: indent, unit: unit, eol: eol})
+	text := indent + render(layout{indent: indent, unit: unit, eol: eol})
+	// The new line goes after the last member's line ending, not before it,
+	// so that line keeps its own ending in a file that mixes CRLF and LF.
+	// (The member is alone on its line and the closing brace comes later,
+	// so the line has an ending.)
+	at := nextLine(src, last.end)
 	if last.comma >= 0 {
-		return []edit.Edit{{Start: end, End: end, New: eol + indent + text + ","}}
+		return []edit.Edit{{Start: at, End: at, New: text + "," + eol}}
 	}
 	// The comma goes right after the value, before any comment on its line.
 	return []edit.Edit{
 		{Start: last.val.end, End: last.val.end, New: ","},
-		{Start: end, End: end, New: eol + indent + text},
+		{Start: at, End: at, New: text + eol},
 	}
 }
 

@@ -7,10 +7,13 @@ import (
 	"bytes"
 	"fmt"
 	"sort"
+	"strings"
 	"sync"
 
 	sitter "github.com/tree-sitter/go-tree-sitter"
 	csharp "github.com/tree-sitter/tree-sitter-c-sharp/bindings/go"
+
+	"github.com/funcmigrate/funcmigrate/rewrite/edit"
 )
 
 var language = sitter.NewLanguage(csharp.Language())
@@ -57,15 +60,8 @@ func (f *File) Close() {
 	}
 }
 
-// DetectEOL returns "\r\n" when most line endings in src are CRLF.
-func DetectEOL(src []byte) string {
-	lf := bytes.Count(src, []byte("\n"))
-	crlf := bytes.Count(src, []byte("\r\n"))
-	if crlf > 0 && crlf*2 >= lf {
-		return "\r\n"
-	}
-	return "\n"
-}
+// DetectEOL returns the line ending new lines in src use (see edit.EOL).
+func DetectEOL(src []byte) string { return edit.EOL(src) }
 
 // Text returns the source text of n.
 func (f *File) Text(n *sitter.Node) string { return string(f.Src[n.StartByte():n.EndByte()]) }
@@ -130,9 +126,26 @@ func LineOf(starts []int, off int) int {
 	return sort.Search(len(starts), func(i int) bool { return starts[i] > off })
 }
 
+// BOMLen returns the length of the UTF-8 byte-order mark src starts with:
+// 3, or 0 when it has none.
+func BOMLen(src []byte) int {
+	if bytes.HasPrefix(src, []byte(bom)) {
+		return len(bom)
+	}
+	return 0
+}
+
+const bom = "\xef\xbb\xbf"
+
 // LineStart returns the offset of the start of the line containing off.
+// The first line of a file with a BOM starts after it (when off does):
+// the BOM belongs to the file, not to the line, so code inserted "at the
+// start of line 1" or a removed line 1 leaves it the file's first bytes.
 func LineStart(src []byte, off int) int {
 	i := bytes.LastIndexByte(src[:off], '\n')
+	if i < 0 && off >= BOMLen(src) {
+		return BOMLen(src)
+	}
 	return i + 1
 }
 
@@ -146,6 +159,48 @@ func LineEnd(src []byte, off int) int {
 	return off + i + 1
 }
 
+// StringLines returns the 1-based lines that start inside a multi-line
+// string literal (verbatim, raw or interpolated): their leading blanks are
+// the string's value, not indentation, so re-indenting must skip them.
+func (f *File) StringLines() map[int]bool {
+	lines := map[int]bool{}
+	var walk func(n *sitter.Node)
+	walk = func(n *sitter.Node) {
+		if strings.Contains(n.Kind(), "string") {
+			for l := f.Line(int(n.StartByte())) + 1; l <= f.Line(int(n.EndByte())); l++ {
+				lines[l] = true
+			}
+			return
+		}
+		for i := uint(0); i < n.ChildCount(); i++ {
+			walk(n.Child(i))
+		}
+	}
+	walk(f.Root)
+	return lines
+}
+
+// IndentUnit guesses one level of indentation in src: a tab, or the
+// smallest non-zero run of leading spaces (4 when nothing is indented).
+// The rules indent inserted code with it and the generated Program.cs
+// follows the project's (see startup.Plan.Reindent).
+func IndentUnit(src []byte) string {
+	best := 0
+	for _, line := range strings.Split(string(src), "\n") {
+		if strings.HasPrefix(line, "\t") {
+			return "\t"
+		}
+		n := len(line) - len(strings.TrimLeft(line, " "))
+		if n > 0 && n < len(line) && (best == 0 || n < best) {
+			best = n
+		}
+	}
+	if best == 0 {
+		best = 4
+	}
+	return strings.Repeat(" ", best)
+}
+
 // Indent returns the leading spaces and tabs of the line containing off.
 func Indent(src []byte, off int) string {
 	s := LineStart(src, off)
@@ -156,9 +211,10 @@ func Indent(src []byte, off int) string {
 	return string(src[s:e])
 }
 
-// OnlyWhitespaceBefore reports whether nothing but indentation precedes off on its line.
+// OnlyWhitespaceBefore reports whether nothing but indentation precedes off
+// on its line (a BOM is not on the line; see LineStart).
 func OnlyWhitespaceBefore(src []byte, off int) bool {
-	for i := off - 1; i >= 0 && src[i] != '\n'; i-- {
+	for i, ls := off-1, LineStart(src, off); i >= ls; i-- {
 		if src[i] != ' ' && src[i] != '\t' {
 			return false
 		}

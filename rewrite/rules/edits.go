@@ -40,24 +40,8 @@ func removeModifier(src []byte, mod *sitter.Node) edit.Edit {
 	return edit.Edit{Start: int(mod.StartByte()), End: end}
 }
 
-// indentUnit guesses one level of indentation in src: a tab, or the
-// smallest non-zero run of leading spaces (4 when nothing is indented).
-func indentUnit(src []byte) string {
-	best := 0
-	for _, line := range strings.Split(string(src), "\n") {
-		if strings.HasPrefix(line, "\t") {
-			return "\t"
-		}
-		n := len(line) - len(strings.TrimLeft(line, " "))
-		if n > 0 && n < len(line) && (best == 0 || n < best) {
-			best = n
-		}
-	}
-	if best == 0 {
-		best = 4
-	}
-	return strings.Repeat(" ", best)
-}
+// indentUnit is one level of indentation in src (see cs.IndentUnit).
+func indentUnit(src []byte) string { return cs.IndentUnit(src) }
 
 // insertFirstStatement returns an edit that puts stmt (no indentation, no
 // line ending) as the first statement of block, in the block's indentation.

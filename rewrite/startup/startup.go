@@ -35,6 +35,7 @@ import (
 	_ "embed"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"slices"
 	"sort"
 	"strings"
@@ -79,6 +80,10 @@ type Plan struct {
 	Usings                              []string
 	Locals, Config, Services, Functions []string
 
+	// Indent is one level of indentation in most of the project's C#
+	// files; Reindent gives the rendered Program.cs that unit.
+	Indent string
+
 	// anchored are the findings about Program.cs code; the code carries a
 	// sentinel line naming each (see Locate).
 	anchored []report.Finding
@@ -103,7 +108,7 @@ type location struct {
 // finding that gives the reason. Findings about classes that never moved
 // are kept.
 func (p *Plan) Abandon(reason string) *Plan {
-	q := &Plan{}
+	q := &Plan{Indent: p.Indent}
 	for path, fc := range p.Files {
 		if len(fc.Findings) > 0 {
 			q.file(path).Findings = append(q.file(path).Findings, fc.Findings...)
@@ -174,6 +179,52 @@ func (p *Plan) Locate(out []byte) ([]byte, []report.Finding) {
 		clean = append(clean, line...)
 	}
 	return clean, fs
+}
+
+// templateIndent is the indentation the Program.cs templates are written in.
+const templateIndent = "    "
+
+// projectIndent returns the indentation unit (cs.IndentUnit) most sources
+// use; the templates' own on a tie or without sources.
+func projectIndent(sources []Source) string {
+	count := map[string]int{}
+	for _, s := range sources {
+		count[cs.IndentUnit(s.File.Src)]++
+	}
+	best := templateIndent
+	for _, u := range slices.Sorted(maps.Keys(count)) {
+		if count[u] > count[best] {
+			best = u
+		}
+	}
+	return best
+}
+
+// Reindent gives a rendered Program.cs the project's indentation unit
+// (Indent), so that a project indented with tabs, say, does not get a file
+// that mixes the templates' spaces with the tabs of the code moved into it:
+// each whole run of four leading spaces becomes one unit. Lines inside a
+// multi-line string literal keep their bytes, which are the string's value.
+func (p *Plan) Reindent(out []byte) []byte {
+	if p.Indent == "" || p.Indent == templateIndent {
+		return out
+	}
+	f, err := cs.Parse("Program.cs", out)
+	if err != nil {
+		return out
+	}
+	defer f.Close()
+	frozen := f.StringLines()
+	var b strings.Builder
+	for i, line := range strings.SplitAfter(string(out), "\n") {
+		if !frozen[i+1] {
+			rest := strings.TrimLeft(line, " ")
+			n := len(line) - len(rest)
+			line = strings.Repeat(p.Indent, n/len(templateIndent)) + strings.Repeat(" ", n%len(templateIndent)) + rest
+		}
+		b.WriteString(line)
+	}
+	return []byte(b.String())
 }
 
 func indexByte(b []byte, c byte) int {
@@ -265,7 +316,7 @@ type classPart struct {
 // project already has an entry point (entry != ""), nothing moves: each
 // Startup gets a finding asking for a manual merge.
 func Build(sources []Source, form Form, entry string) *Plan {
-	p := &Plan{extensions: findExtensions(sources)}
+	p := &Plan{extensions: findExtensions(sources), Indent: projectIndent(sources)}
 	classes := findStartups(sources, p)
 	for _, sc := range classes {
 		at := sc.parts[0]
@@ -550,8 +601,8 @@ func (p *Plan) addUsings(s Source, fc *FileChange) {
 		}
 	}
 	// Before the first using: the last one may be the startup using this
-	// plan removes.
-	at, indent := 0, ""
+	// plan removes. Without usings, at the top of the file, after any BOM.
+	at, indent := cs.BOMLen(s.File.Src), ""
 	if first != nil {
 		at = cs.LineStart(s.File.Src, int(first.Node.StartByte()))
 		indent = cs.Indent(s.File.Src, at)
