@@ -215,8 +215,8 @@ func (f *file) applicationStack(lx *lexed, r hclResource, windows bool) {
 	default:
 		ls, le := lineStart(f.src, dvAt), lineEnd(f.src, dvAt)
 		after := dv.end
-		if dv.quoted {
-			after++
+		if dv.quoted && after < len(f.src) && f.src[after] == '"' {
+			after++ // the closing quote; an unterminated string has none
 		}
 		if isBlank(lx.code[ls:dvAt]) && isBlank(lx.code[after:le]) {
 			ins := nextLine(f.src, dvAt)
