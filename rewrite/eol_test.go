@@ -10,9 +10,7 @@ import (
 	"github.com/rogpeppe/go-internal/txtar"
 
 	"github.com/funcmigrate/funcmigrate/internal/texttest"
-	"github.com/funcmigrate/funcmigrate/rewrite"
 	"github.com/funcmigrate/funcmigrate/rewrite/cs"
-	"github.com/funcmigrate/funcmigrate/rewrite/rules"
 )
 
 // TestStartupEncodings runs every testdata/startup fixture again under each
@@ -33,25 +31,7 @@ func runStartupEncoding(t *testing.T, file string, enc texttest.Encoding) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	opt := rewrite.Options{TargetFramework: "net10.0", TODOComments: true, Rules: rules.All}
-	for _, l := range strings.Split(string(ar.Comment), "\n") {
-		rest, ok := strings.CutPrefix(l, "# options:")
-		if !ok {
-			continue
-		}
-		for _, o := range strings.Fields(rest) {
-			switch {
-			case o == "host-builder":
-				opt.HostBuilder = true
-			case o == "notodo":
-				opt.TODOComments = false
-			case strings.HasPrefix(o, "target="):
-				opt.TargetFramework = strings.TrimPrefix(o, "target=")
-			default:
-				t.Fatalf("unknown option %q", o)
-			}
-		}
-	}
+	opt := startupOptions(t, ar)
 	in, want := map[string][]byte{}, map[string][]byte{}
 	var wantDeleted, wantFindings []string
 	for _, f := range ar.Files {

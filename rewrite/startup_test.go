@@ -40,11 +40,8 @@ func TestStartupFixtures(t *testing.T) {
 	}
 }
 
-func runStartupFixture(t *testing.T, file string) {
-	ar, err := txtar.ParseFile(file)
-	if err != nil {
-		t.Fatal(err)
-	}
+// startupOptions reads a startup fixture's "# options:" line.
+func startupOptions(t *testing.T, ar *txtar.Archive) rewrite.Options {
 	opt := rewrite.Options{TargetFramework: "net10.0", TODOComments: true, Rules: rules.All}
 	for _, l := range strings.Split(string(ar.Comment), "\n") {
 		rest, ok := strings.CutPrefix(l, "# options:")
@@ -64,6 +61,15 @@ func runStartupFixture(t *testing.T, file string) {
 			}
 		}
 	}
+	return opt
+}
+
+func runStartupFixture(t *testing.T, file string) {
+	ar, err := txtar.ParseFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	opt := startupOptions(t, ar)
 	dir := t.TempDir()
 	opt.Base = dir
 	for _, f := range ar.Files {

@@ -5,8 +5,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/rogpeppe/go-internal/txtar"
-
 	"github.com/funcmigrate/funcmigrate/internal/texttest"
 	"github.com/funcmigrate/funcmigrate/rewrite"
 	"github.com/funcmigrate/funcmigrate/rewrite/cs"
@@ -59,23 +57,7 @@ var mixedExceptions = map[string]string{
 }
 
 func runEncoding(t *testing.T, file string, enc texttest.Encoding) {
-	ar, err := txtar.ParseFile(file)
-	if err != nil {
-		t.Fatal(err)
-	}
-	o := parseOptions(t, string(ar.Comment))
-	sections := map[string][]byte{}
-	for _, f := range ar.Files {
-		sections[f.Name] = f.Data
-	}
-	in, ok := sections["in.cs"]
-	if !ok {
-		t.Fatal("no in.cs section")
-	}
-	want, hasWant := sections["want.cs"]
-	if !hasWant {
-		want = in
-	}
+	_, o, sections, in, want := loadFixture(t, file)
 	if why, ok := mixedExceptions[file]; ok && enc.Mixed != "" {
 		t.Skip("mixed: " + why)
 	}

@@ -96,24 +96,31 @@ func parseOptions(t *testing.T, comment string) fixtureOptions {
 	return o
 }
 
-func runFixture(t *testing.T, file string) {
+// loadFixture reads a rule fixture: its options, its sections by name,
+// in.cs and the expected output (in.cs itself when there is no want.cs).
+func loadFixture(t *testing.T, file string) (ar *txtar.Archive, o fixtureOptions, sections map[string][]byte, in, want []byte) {
 	ar, err := txtar.ParseFile(file)
 	if err != nil {
 		t.Fatal(err)
 	}
-	o := parseOptions(t, string(ar.Comment))
-	sections := map[string][]byte{}
+	o = parseOptions(t, string(ar.Comment))
+	sections = map[string][]byte{}
 	for _, f := range ar.Files {
 		sections[f.Name] = f.Data
 	}
-	in, ok := sections["in.cs"]
+	var ok bool
+	in, ok = sections["in.cs"]
 	if !ok {
 		t.Fatal("no in.cs section")
 	}
-	want, hasWant := sections["want.cs"]
-	if !hasWant {
+	if want, ok = sections["want.cs"]; !ok {
 		want = in
 	}
+	return ar, o, sections, in, want
+}
+
+func runFixture(t *testing.T, file string) {
+	ar, o, sections, in, want := loadFixture(t, file)
 	conv := func(b []byte) []byte {
 		if o.crlf {
 			b = bytes.ReplaceAll(b, []byte("\n"), []byte("\r\n"))
