@@ -132,7 +132,7 @@ func diffSnapshots(got, want snapshot) string {
 
 // sampleCopy copies the sample apps into a fresh folder (not a git
 // repository, so apply has no uncommitted-work check to pass), with one
-// executable script to show that modes survive.
+// project file group-writable to show that modes survive.
 func sampleCopy(t *testing.T) string {
 	t.Helper()
 	dir := t.TempDir()
