@@ -8,7 +8,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"io/fs"
 	"os"
@@ -242,7 +241,7 @@ func (cfg *Config) repo(e *entry, old map[string]*Row) (row *Row) {
 	fi, err := os.Stat(e.path)
 	switch {
 	case err != nil:
-		row.Status, row.Error = Failed, fmt.Sprintf("%s: %v", e.listed, unwrapPathError(err))
+		row.Status, row.Error = Failed, fmt.Sprintf("%s: %v", e.listed, rewrite.UnwrapPath(err))
 		return row
 	case !fi.IsDir():
 		row.Status, row.Error = Failed, e.listed+": not a folder"
@@ -272,14 +271,6 @@ func (cfg *Config) repo(e *entry, old map[string]*Row) (row *Row) {
 		row.Fingerprint = fp
 	}
 	return row
-}
-
-func unwrapPathError(err error) error {
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		return pe.Err
-	}
-	return err
 }
 
 // outputsExist reports whether the files an earlier row names are still

@@ -43,8 +43,9 @@ type Problem struct {
 	Err  error // names the file
 }
 
-// skipDir reports folders that never hold a project's own sources.
-func skipDir(name string) bool {
+// SkipDir reports folders that never hold a project's own sources: bin,
+// obj, node_modules and dot-folders.
+func SkipDir(name string) bool {
 	return name == "bin" || name == "obj" || name == "node_modules" || (strings.HasPrefix(name, ".") && name != "." && name != "..")
 }
 
@@ -179,13 +180,13 @@ func projectFiles(roots []string) ([]projectFile, []Problem, error) {
 		filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
 			if err != nil {
 				if path == dir {
-					problems = append(problems, Problem{File: path, Err: fmt.Errorf("%s: %v", path, unwrapPath(err))})
+					problems = append(problems, Problem{File: path, Err: fmt.Errorf("%s: %v", path, UnwrapPath(err))})
 					return nil
 				}
-				problems = append(problems, Problem{File: path, Err: fmt.Errorf("%s: %v; the folder was not searched", path, unwrapPath(err))})
+				problems = append(problems, Problem{File: path, Err: fmt.Errorf("%s: %v; the folder was not searched", path, UnwrapPath(err))})
 				return filepath.SkipDir
 			}
-			if d.IsDir() && path != dir && skipDir(d.Name()) {
+			if d.IsDir() && path != dir && SkipDir(d.Name()) {
 				return filepath.SkipDir
 			}
 			if !d.IsDir() && d.Type().IsRegular() && strings.EqualFold(filepath.Ext(path), ".csproj") && !seen[path] {
@@ -199,9 +200,9 @@ func projectFiles(roots []string) ([]projectFile, []Problem, error) {
 	return files, problems, nil
 }
 
-// unwrapPath drops the path an fs.PathError repeats, since messages name
+// UnwrapPath drops the path an fs.PathError repeats, since messages name
 // the file once, first.
-func unwrapPath(err error) error {
+func UnwrapPath(err error) error {
 	var pe *fs.PathError
 	if errors.As(err, &pe) {
 		return pe.Err
@@ -441,7 +442,7 @@ func (p *Project) collectSources(doc *csproj.Doc, allProjects []string) error {
 				return fmt.Errorf("%s: %v", path, err)
 			}
 			if d.IsDir() {
-				if path != p.Dir && (skipDir(d.Name()) || nested[path]) {
+				if path != p.Dir && (SkipDir(d.Name()) || nested[path]) {
 					return filepath.SkipDir
 				}
 				return nil
@@ -464,7 +465,7 @@ func (p *Project) collectSources(doc *csproj.Doc, allProjects []string) error {
 	}
 	realDir, err := filepath.EvalSymlinks(p.Dir)
 	if err != nil {
-		return fmt.Errorf("%s: %v", p.Dir, unwrapPath(err))
+		return fmt.Errorf("%s: %v", p.Dir, UnwrapPath(err))
 	}
 	for _, inc := range includes {
 		matches, _ := globItem(p.Dir, inc)
@@ -500,16 +501,16 @@ func (p *Project) linkedFrom(path, realDir string, nested map[string]bool, allPr
 		return true
 	}
 	real, err := filepath.EvalSymlinks(path)
-	if err != nil || real != filepath.Join(realDir, rel) || (p.Root != "" && !within(p.Root, real)) {
+	if err != nil || real != filepath.Join(realDir, rel) || (p.Root != "" && !Within(p.Root, real)) {
 		return true
 	}
 	for _, other := range allProjects {
-		if d := filepath.Dir(other); d != p.Dir && within(d, path) && !within(d, p.Dir) {
+		if d := filepath.Dir(other); d != p.Dir && Within(d, path) && !Within(d, p.Dir) {
 			return true
 		}
 	}
 	for d := range nested {
-		if within(d, path) {
+		if Within(d, path) {
 			return true
 		}
 	}
@@ -526,7 +527,8 @@ func splitItems(s string) []string {
 	return out
 }
 
-func within(dir, path string) bool {
+// Within reports whether path is dir or lies below it (lexically).
+func Within(dir, path string) bool {
 	rel, err := filepath.Rel(dir, path)
 	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator))
 }
@@ -546,7 +548,7 @@ func globItem(dir, pattern string) ([]string, error) {
 		if err != nil {
 			return nil
 		}
-		if d.IsDir() && path != base && skipDir(d.Name()) {
+		if d.IsDir() && path != base && SkipDir(d.Name()) {
 			return filepath.SkipDir
 		}
 		if !d.IsDir() && matchItem(dir, pattern, path) {

@@ -24,7 +24,7 @@ func readFile(path string) ([]byte, error) {
 	}
 	fi, err := os.Lstat(path)
 	if err != nil {
-		return nil, bad("%v", unwrapPath(err))
+		return nil, bad("%v", UnwrapPath(err))
 	}
 	if fi.Mode()&os.ModeSymlink != 0 {
 		return nil, bad("is a symbolic link; funcmigrate does not follow links so it never edits files outside the tree")
@@ -37,12 +37,12 @@ func readFile(path string) ([]byte, error) {
 	}
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, bad("%v", unwrapPath(err))
+		return nil, bad("%v", UnwrapPath(err))
 	}
 	defer f.Close()
 	data, err := io.ReadAll(io.LimitReader(f, fi.Size()+1))
 	if err != nil {
-		return nil, bad("%v", unwrapPath(err))
+		return nil, bad("%v", UnwrapPath(err))
 	}
 	if int64(len(data)) != fi.Size() {
 		return nil, bad("size changed while reading; run again when nothing else writes to it")

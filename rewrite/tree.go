@@ -88,12 +88,9 @@ func keepInside(res *Result, base string) {
 	root := res.Project.Root
 	kept := res.Changes[:0]
 	for _, c := range res.Changes {
-		dir, err := filepath.EvalSymlinks(filepath.Dir(c.Abs))
-		if err == nil && within(root, filepath.Join(dir, filepath.Base(c.Abs))) {
-			if fi, err := os.Lstat(c.Abs); err != nil || fi.Mode()&os.ModeSymlink == 0 {
-				kept = append(kept, c)
-				continue
-			}
+		if InsideTree(root, c.Abs) {
+			kept = append(kept, c)
+			continue
 		}
 		proj := DisplayPath(base, res.Project.File)
 		res.Findings = append(res.Findings, report.Finding{Rule: RuleOutsideTree, Path: c.Path, Project: proj,
@@ -103,6 +100,18 @@ func keepInside(res *Result, base string) {
 	}
 	res.Changes = kept
 	sortFindings(res.Findings)
+}
+
+// InsideTree reports whether writing abs stays inside realRoot (a path
+// with its links resolved): its folder, links resolved, lies inside, and
+// abs itself is not a symbolic link (a file yet to be created is none).
+func InsideTree(realRoot, abs string) bool {
+	dir, err := filepath.EvalSymlinks(filepath.Dir(abs))
+	if err != nil || !Within(realRoot, filepath.Join(dir, filepath.Base(abs))) {
+		return false
+	}
+	fi, err := os.Lstat(abs)
+	return err != nil || fi.Mode()&os.ModeSymlink == 0
 }
 
 // outsideChange says what a change that was not made would have done.
@@ -156,7 +165,7 @@ func PatchBase(cwd string, roots []string) string {
 	if err != nil {
 		return cwd
 	}
-	if top, ok := GitTop(cwd); ok && within(top, first) {
+	if top, ok := GitTop(cwd); ok && Within(top, first) {
 		return top
 	}
 	if top, ok := GitTop(first); ok {

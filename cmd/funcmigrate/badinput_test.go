@@ -399,6 +399,10 @@ func TestBadInput(t *testing.T) {
 				if _, ok := after["repo/Good/Program.cs"]; !ok {
 					t.Errorf("apply did not migrate the good app")
 				}
+				// Idempotent: after apply, nothing is left to change.
+				if _, patch, _ := runIn(t, root, "diff", "."); patch != "" {
+					t.Errorf("a second run still changes the tree:\n%s", patch)
+				}
 				for _, p := range tc.same {
 					key := filepath.ToSlash(filepath.Join("repo", p))
 					if !bytes.Equal(after[key].data, before[key].data) {

@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+
+	"github.com/funcmigrate/funcmigrate/rewrite"
 )
 
 // Top returns the folder a transaction over roots keeps its journal in and
@@ -31,7 +33,7 @@ func Top(roots []string) (string, error) {
 		case top == "":
 			top = abs
 		default:
-			for !inside(top, abs) && filepath.Dir(top) != top {
+			for !rewrite.Within(top, abs) && filepath.Dir(top) != top {
 				top = filepath.Dir(top)
 			}
 		}
@@ -79,7 +81,7 @@ func FindInterrupted(roots []string) ([]*Interrupted, error) {
 			if err != nil {
 				return nil
 			}
-			if d.IsDir() && path != abs && (d.Name() == "bin" || d.Name() == "obj" || d.Name() == "node_modules" || strings.HasPrefix(d.Name(), ".")) {
+			if d.IsDir() && path != abs && rewrite.SkipDir(d.Name()) {
 				return filepath.SkipDir
 			}
 			if d.Name() == JournalName && !d.IsDir() {

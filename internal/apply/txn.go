@@ -172,12 +172,8 @@ func Write(top string, results []*rewrite.Result) error {
 // outside the tree, over a read-only file, or over content that changed
 // since it was read.
 func checkTarget(realTop string, c rewrite.FileChange) error {
-	dir, err := filepath.EvalSymlinks(filepath.Dir(c.Abs))
-	if err != nil {
-		return fmt.Errorf("%s: %v; nothing was written", c.Abs, err)
-	}
-	if !inside(realTop, filepath.Join(dir, filepath.Base(c.Abs))) {
-		return fmt.Errorf("%s: the folder leads outside %s through a symbolic link; nothing was written", c.Abs, realTop)
+	if !rewrite.InsideTree(realTop, c.Abs) {
+		return fmt.Errorf("%s: is a symbolic link or lies outside %s (through a linked folder); funcmigrate never writes there; nothing was written", c.Abs, realTop)
 	}
 	fi, err := os.Lstat(c.Abs)
 	switch {
@@ -211,11 +207,6 @@ func unchanged(c rewrite.FileChange) error {
 		return fmt.Errorf("%s: changed on disk while funcmigrate was running; nothing was written, run again", c.Abs)
 	}
 	return nil
-}
-
-func inside(dir, path string) bool {
-	rel, err := filepath.Rel(dir, path)
-	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) && !filepath.IsAbs(rel)
 }
 
 // stage writes the new content's sidecar and keeps the old content.
