@@ -53,7 +53,9 @@ func (f *file) bicep() {
 		f.handle(nv.key)
 		f.touch(nv.key)
 		s, e := lineStart(f.src, nv.open), lineEnd(f.src, nv.close)
-		if isBlank(lx.code[s:nv.open]) && isBlank([]byte(strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(string(lx.code[nv.close+1:e])), ",")))) {
+		// An object left unclosed (match gives the end of the file) is
+		// reported, never cut.
+		if nv.close < len(f.src) && isBlank(lx.code[s:nv.open]) && isBlank([]byte(strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(string(lx.code[nv.close+1:e])), ",")))) {
 			f.replace(s, nextLine(f.src, nv.close), "")
 			continue
 		}
