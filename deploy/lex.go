@@ -50,13 +50,14 @@ func lexBicep(src []byte) *lexed {
 			i = lx.blockComment(i)
 		case bytes.HasPrefix(src[i:], []byte("'''")):
 			e := bytes.Index(src[i+3:], []byte("'''"))
-			if e < 0 {
-				e = len(src) - 3
+			t := strTok{start: i, cstart: i + 3, multi: true}
+			if e < 0 { // unterminated: the string runs to the end of the file
+				t.cend, t.end = len(src), len(src)
 			} else {
-				e = i + 3 + e
+				t.cend, t.end = i+3+e, i+6+e
 			}
-			lx.str(strTok{start: i, end: e + 3, cstart: i + 3, cend: e, multi: true})
-			i = e + 3
+			lx.str(t)
+			i = t.end
 		case src[i] == '\'':
 			t := lx.quoted(i, '\'', "${")
 			i = t.end

@@ -123,6 +123,12 @@ func hclResources(lx *lexed) []hclResource {
 			continue
 		}
 		open += typ.end
+		// Only labels ("name", blanked to quotes) may stand between the
+		// type and the brace: a header broken by an unterminated string
+		// would otherwise take the next resource's block as its own.
+		if len(bytes.Trim(lx.code[typ.end:open], " \t\r\n\"")) > 0 {
+			continue
+		}
 		at := loc[0] + len(indentOf(lx.src, loc[0]))
 		out = append(out, hclResource{typ: string(lx.src[typ.cstart:typ.cend]), at: at, open: open, end: lx.match(open)})
 	}
