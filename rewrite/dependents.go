@@ -1,7 +1,10 @@
 package rewrite
 
 import (
+	"bytes"
 	"fmt"
+	"maps"
+	"slices"
 	"path/filepath"
 	"sort"
 	"strconv"
@@ -31,9 +34,15 @@ const (
 // Path relative to opt.Base and a 1-based Line in the file as it is; they are
 // sorted by project, path and line.
 func ScanDependents(deps []*Dependent, apps []*Result, opt Options) ([]report.Finding, error) {
+	wanted := map[string]bool{}
+	for _, d := range deps {
+		for _, app := range d.Apps {
+			wanted[app] = true
+		}
+	}
 	byApp := map[string]*funcIndex{}
 	for _, r := range apps {
-		if r == nil || r.Project == nil {
+		if r == nil || r.Project == nil || !wanted[r.Project.File] {
 			continue
 		}
 		idx, err := indexApp(r)
@@ -281,8 +290,12 @@ func (c *sideClass) ctorList() [][]sigParam {
 // indexApp builds the function index of one migrated app: the old and new
 // content of every changed source, and the unchanged sources as they are.
 func indexApp(r *Result) (*funcIndex, error) {
-	old := &funcSide{classes: map[string]*sideClass{}, funcs: map[string][]funcSignature{}}
-	nw := &funcSide{classes: map[string]*sideClass{}, funcs: map[string][]funcSignature{}}
+	if r.sides != nil {
+		return diffSides(r.sides[0], r.sides[1]), nil
+	}
+	// A project whose migration did not keep its declarations (it failed,
+	// or ran without dependents in view): read them from the files.
+	old, nw := newFuncSide(), newFuncSide()
 	changes := map[string]*FileChange{}
 	for i := range r.Changes {
 		changes[r.Changes[i].Abs] = &r.Changes[i]
@@ -308,11 +321,19 @@ func indexApp(r *Result) (*funcIndex, error) {
 			if sd.src == nil {
 				continue
 			}
-			if err := sd.s.collect(abs, sd.src); err != nil {
+			f, err := cs.Parse(abs, sd.src)
+			if err != nil {
 				return nil, err
 			}
+			sd.s.collect(f)
+			f.Close()
 		}
 	}
+	return diffSides(old, nw), nil
+}
+
+// diffSides pairs each function's declaration before and after migration.
+func diffSides(old, nw *funcSide) *funcIndex {
 	idx := &funcIndex{classes: map[string]*classChange{}, funcs: map[string][]*funcChange{}}
 	for key, olds := range old.funcs {
 		news := nw.funcs[key]
@@ -336,16 +357,54 @@ func indexApp(r *Result) (*funcIndex, error) {
 		}
 		idx.classes[class] = cc
 	}
-	return idx, nil
+	return idx
+}
+
+// collectSides collects a migrated source's declarations before and after.
+func collectSides(s *source) ([2]*funcSide, error) {
+	old := newFuncSide()
+	old.collect(s.file)
+	if bytes.Equal(s.out, s.file.Src) {
+		return [2]*funcSide{old, old}, nil
+	}
+	f := s.migrated
+	if f == nil {
+		var err error
+		if f, err = cs.Parse(s.file.Path, s.out); err != nil {
+			return [2]*funcSide{}, err
+		}
+		defer f.Close()
+	}
+	nw := newFuncSide()
+	nw.collect(f)
+	return [2]*funcSide{old, nw}, nil
+}
+
+func newFuncSide() *funcSide {
+	return &funcSide{classes: map[string]*sideClass{}, funcs: map[string][]funcSignature{}}
+}
+
+// merge adds the declarations of a later file, as if collect had read it
+// after s's own files: partial classes join, functions append.
+func (s *funcSide) merge(o *funcSide) {
+	if o == nil {
+		return
+	}
+	for _, name := range slices.Sorted(maps.Keys(o.classes)) {
+		oc, c := o.classes[name], s.class(name)
+		c.static = c.static || oc.static
+		c.ctors = append(c.ctors, oc.ctors...)
+		for ctr := range oc.containers {
+			c.containers[ctr] = true
+		}
+	}
+	for key, sigs := range o.funcs {
+		s.funcs[key] = append(s.funcs[key], sigs...)
+	}
 }
 
 // collect adds the function classes and methods of one source file.
-func (s *funcSide) collect(path string, src []byte) error {
-	f, err := cs.Parse(path, src)
-	if err != nil {
-		return err
-	}
-	defer f.Close()
+func (s *funcSide) collect(f *cs.File) {
 	join := func(a, b string) string {
 		if a == "" {
 			return b
@@ -405,7 +464,6 @@ func (s *funcSide) collect(path string, src []byte) error {
 		}
 	}
 	walk(f.Root, "", "")
-	return nil
 }
 
 func hasModifierToken(f *cs.File, n *sitter.Node, mod string) bool {

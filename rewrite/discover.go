@@ -28,6 +28,10 @@ type Project struct {
 	// (linked Compile items) and symbolic links to sources; they are
 	// reported, never edited.
 	Outside []string
+
+	// dependents says a test project or library references the project,
+	// so its migration keeps what ScanDependents needs.
+	dependents bool
 }
 
 // A Skip is a project Discover found and left alone, with the reason.

@@ -3,6 +3,7 @@ package rewrite
 import (
 	"bytes"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -43,8 +44,12 @@ type fileMerge struct {
 	markers  bool
 	// errors are syntax-error ranges already in src: no edit may touch them.
 	errors []cs.ErrorRange
-	// valid reports whether out is acceptable compared with src.
-	valid func(out []byte) error
+	// valid reports whether out, src with edits applied, is acceptable
+	// compared with src.
+	valid func(out []byte, edits []edit.Edit) error
+	// neutralMarkers says a comment line cannot make the file valid: the
+	// C# of a file without syntax errors, where a marker changes no token.
+	neutralMarkers bool
 	// literalStart, when set, returns the start of the string literal or
 	// comment that holds off strictly inside, else off (see markLine).
 	literalStart func(off int) int
@@ -57,6 +62,7 @@ type fileMerge struct {
 func (m *fileMerge) merge() ([]byte, []report.Finding, error) {
 	var accepted []edit.Edit
 	var kept []Fix
+	set := &editSet{size: len(m.src)}
 	findings := append([]report.Finding(nil), m.findings...)
 	for _, fx := range m.fixes {
 		if er, ok := m.touchesError(fx.Edits); ok {
@@ -65,13 +71,14 @@ func (m *fileMerge) merge() ([]byte, []report.Finding, error) {
 				Action:  "fix the syntax error, then make this change by hand (funcmigrate skips the project once its project file is migrated)", Ref: "MAPPING.md §9"})
 			continue
 		}
-		if _, err := edit.Validate(len(m.src), append(append([]edit.Edit(nil), accepted...), fx.Edits...)); err != nil {
+		if !set.fits(fx.Edits) {
 			findings = append(findings, report.Finding{Rule: fx.Rule, Offset: fx.Edits[0].Start, Marker: true,
 				Message: "not migrated: " + fx.Message + " conflicts with another change to the same code",
 				Action:  "migrate this by hand", Ref: "MAPPING.md §9"})
 			continue
 		}
 		accepted = append(accepted, fx.Edits...)
+		set.add(fx.Edits...)
 		kept = append(kept, fx)
 	}
 
@@ -79,14 +86,26 @@ func (m *fileMerge) merge() ([]byte, []report.Finding, error) {
 	if err != nil {
 		return nil, nil, fmt.Errorf("%s: %v", m.path, err)
 	}
-	if m.valid != nil {
-		if verr := m.valid(out); verr != nil {
+	validated := false
+	if m.valid != nil && m.neutralMarkers && m.style != nil && m.markers {
+		// One validation instead of two: the marked content is valid only
+		// if the unmarked one is, so when it passes, the fixes and the
+		// markers are settled together.
+		if marks := m.placeMarkers(findings, set.clone()); len(marks) > 0 {
+			all := append(append([]edit.Edit(nil), accepted...), marks...)
+			if marked, err := edit.Apply(m.src, all); err == nil && m.valid(marked, all) == nil {
+				accepted, out, validated = all, marked, true
+			}
+		}
+	}
+	if m.valid != nil && !validated {
+		if verr := m.valid(out, accepted); verr != nil {
 			// Find the fixes that break the file on their own and drop them.
 			accepted = accepted[:0]
 			var good []Fix
 			for _, fx := range kept {
 				alone, _ := edit.Apply(m.src, fx.Edits)
-				if m.valid(alone) != nil {
+				if m.valid(alone, fx.Edits) != nil {
 					findings = append(findings, report.Finding{Rule: fx.Rule, Offset: fx.Edits[0].Start, Marker: true,
 						Message: "not migrated: " + fx.Message + " would leave a syntax error",
 						Action:  "migrate this by hand", Ref: "MAPPING.md §9"})
@@ -96,7 +115,7 @@ func (m *fileMerge) merge() ([]byte, []report.Finding, error) {
 				accepted = append(accepted, fx.Edits...)
 			}
 			out, _ = edit.Apply(m.src, accepted)
-			if m.valid(out) != nil { // fixes that only break together: keep none
+			if m.valid(out, accepted) != nil { // fixes that only break together: keep none
 				for _, fx := range good {
 					findings = append(findings, report.Finding{Rule: fx.Rule, Offset: fx.Edits[0].Start, Marker: true,
 						Message: "not migrated: " + fx.Message + " would leave a syntax error together with other changes",
@@ -105,42 +124,16 @@ func (m *fileMerge) merge() ([]byte, []report.Finding, error) {
 				accepted = nil
 				out = m.src
 			}
+			set = &editSet{size: len(m.src)}
+			set.add(accepted...)
 		}
 	}
 
 	// TODO markers go above the line they concern, once.
-	if m.style != nil && m.markers {
-		seen := map[string]bool{}
-		var marks []edit.Edit
-		ordered := append([]report.Finding(nil), findings...)
-		sort.SliceStable(ordered, func(i, j int) bool { return ordered[i].Offset < ordered[j].Offset })
-		for _, f := range ordered {
-			if !f.Marker {
-				continue
-			}
-			// An offset inside a BOM (0: "the file") marks line 1, after the BOM.
-			ls := m.markLine(cs.LineStart(m.src, min(max(f.Offset, cs.BOMLen(m.src)), len(m.src))))
-			text := m.style.markerText(f)
-			key := fmt.Sprint(ls, text)
-			if seen[key] || m.markedAbove(ls, text) {
-				continue
-			}
-			seen[key] = true
-			mk := edit.Edit{Start: ls, End: ls, New: cs.Indent(m.src, ls) + text + cs.DetectEOL(m.src)}
-			if m.conflicts(accepted, marks, mk) {
-				// The line's start is inside a change (a removed argument
-				// on its own line): mark the line where that change starts.
-				ls = m.markLine(cs.LineStart(m.src, coveringStart(accepted, ls)))
-				mk = edit.Edit{Start: ls, End: ls, New: cs.Indent(m.src, ls) + text + cs.DetectEOL(m.src)}
-				if seen[fmt.Sprint(ls, text)] || m.markedAbove(ls, text) || m.conflicts(accepted, marks, mk) {
-					continue
-				}
-				seen[fmt.Sprint(ls, text)] = true
-			}
-			marks = append(marks, mk)
-		}
-		if len(marks) > 0 {
-			marked, err := edit.Apply(m.src, append(append([]edit.Edit(nil), accepted...), marks...))
+	if m.style != nil && m.markers && !validated {
+		if marks := m.placeMarkers(findings, set); len(marks) > 0 {
+			all := append(append([]edit.Edit(nil), accepted...), marks...)
+			marked, err := edit.Apply(m.src, all)
 			if err != nil {
 				return nil, nil, fmt.Errorf("%s: %v", m.path, err)
 			}
@@ -149,8 +142,8 @@ func (m *fileMerge) merge() ([]byte, []report.Finding, error) {
 			// so the count the validator compares. Then the file gets no
 			// markers (the findings still say what to do); a second run
 			// decides the same on the same text.
-			if m.valid == nil || m.valid(marked) == nil {
-				accepted = append(accepted, marks...)
+			if m.valid == nil || m.valid(marked, all) == nil {
+				accepted = all
 				out = marked
 			}
 		}
@@ -158,16 +151,118 @@ func (m *fileMerge) merge() ([]byte, []report.Finding, error) {
 
 	sorted, _ := edit.Validate(len(m.src), append([]edit.Edit(nil), accepted...))
 	starts := cs.LineStarts(out)
+	shift := newOffsets(sorted)
 	for i := range findings {
 		findings[i].Path = m.path
-		findings[i].Line = cs.LineOf(starts, newOffset(sorted, findings[i].Offset))
+		findings[i].Line = cs.LineOf(starts, shift.at(findings[i].Offset))
 	}
 	return out, findings, nil
 }
 
-func (m *fileMerge) conflicts(accepted, marks []edit.Edit, mk edit.Edit) bool {
-	_, err := edit.Validate(len(m.src), append(append(append([]edit.Edit(nil), accepted...), marks...), mk))
-	return err != nil
+// placeMarkers returns the TODO marker lines for the findings that want
+// one, above the line each concerns, once; set holds the accepted edits
+// and gets the markers added.
+func (m *fileMerge) placeMarkers(findings []report.Finding, set *editSet) []edit.Edit {
+	seen := map[string]bool{}
+	var marks []edit.Edit
+	ordered := append([]report.Finding(nil), findings...)
+	sort.SliceStable(ordered, func(i, j int) bool { return ordered[i].Offset < ordered[j].Offset })
+	for _, f := range ordered {
+		if !f.Marker {
+			continue
+		}
+		// An offset inside a BOM (0: "the file") marks line 1, after the BOM.
+		ls := m.markLine(cs.LineStart(m.src, min(max(f.Offset, cs.BOMLen(m.src)), len(m.src))))
+		text := m.style.markerText(f)
+		key := fmt.Sprint(ls, text)
+		if seen[key] || m.markedAbove(ls, text) {
+			continue
+		}
+		seen[key] = true
+		mk := edit.Edit{Start: ls, End: ls, New: cs.Indent(m.src, ls) + text + cs.DetectEOL(m.src)}
+		if !set.fits([]edit.Edit{mk}) {
+			// The line's start is inside a change (a removed argument
+			// on its own line): mark the line where that change starts.
+			ls = m.markLine(cs.LineStart(m.src, set.coveringStart(ls)))
+			mk = edit.Edit{Start: ls, End: ls, New: cs.Indent(m.src, ls) + text + cs.DetectEOL(m.src)}
+			if seen[fmt.Sprint(ls, text)] || m.markedAbove(ls, text) || !set.fits([]edit.Edit{mk}) {
+				continue
+			}
+			seen[fmt.Sprint(ls, text)] = true
+		}
+		marks = append(marks, mk)
+		set.add(mk)
+	}
+	return marks
+}
+
+// An editSet holds the edits a merge has accepted so far. Checking a new
+// fix against it validates the fix together with only the accepted edits
+// it touches (edit.Validate can only object to those), found by binary
+// search, so a file with thousands of fixes merges in n log n, not n².
+type editSet struct {
+	size   int
+	sorted []edit.Edit // sorted and free of overlaps, so their ends rise too
+	recent []edit.Edit // added since sorted was last rebuilt
+}
+
+func (s *editSet) clone() *editSet {
+	return &editSet{size: s.size, sorted: slices.Clone(s.sorted), recent: slices.Clone(s.recent)}
+}
+
+func (s *editSet) add(es ...edit.Edit) {
+	s.recent = append(s.recent, es...)
+	if len(s.recent) > 64 {
+		s.sorted = append(s.sorted, s.recent...)
+		edit.Sort(s.sorted)
+		s.recent = s.recent[:0]
+	}
+}
+
+// fits reports whether es can join the set: edit.Validate accepts es with
+// every edit of the set.
+func (s *editSet) fits(es []edit.Edit) bool {
+	var near []int
+	for _, e := range es {
+		// Touching counts: Validate also objects to two ranges that
+		// start at one offset, and drops a repeated insertion.
+		i := sort.Search(len(s.sorted), func(i int) bool { return s.sorted[i].End >= e.Start })
+		for ; i < len(s.sorted) && s.sorted[i].Start <= e.End; i++ {
+			near = append(near, i)
+		}
+	}
+	slices.Sort(near)
+	near = slices.Compact(near)
+	local := make([]edit.Edit, 0, len(near)+len(s.recent)+len(es))
+	for _, i := range near {
+		local = append(local, s.sorted[i])
+	}
+	// Recent edits are newer than sorted ones: appended after them, they
+	// keep the order Validate gives insertions at one offset.
+	for _, r := range s.recent {
+		for _, e := range es {
+			if r.Start <= e.End && e.Start <= r.End {
+				local = append(local, r)
+				break
+			}
+		}
+	}
+	_, err := edit.Validate(s.size, append(local, es...))
+	return err == nil
+}
+
+// coveringStart returns the start of the edit whose range holds off, or off.
+func (s *editSet) coveringStart(off int) int {
+	for _, e := range s.recent {
+		if e.Start < off && off < e.End {
+			return e.Start
+		}
+	}
+	i := sort.Search(len(s.sorted), func(i int) bool { return s.sorted[i].End > off })
+	if i < len(s.sorted) && s.sorted[i].Start < off {
+		return s.sorted[i].Start
+	}
+	return off
 }
 
 // markLine returns the start of the line a marker for the line at ls goes
@@ -208,16 +303,6 @@ func csharpLiteralStart(f *cs.File) func(off int) int {
 		}
 		return off
 	}
-}
-
-// coveringStart returns the start of the edit whose range holds off, or off.
-func coveringStart(edits []edit.Edit, off int) int {
-	for _, e := range edits {
-		if e.Start < off && off < e.End {
-			return e.Start
-		}
-	}
-	return off
 }
 
 // markedAbove reports whether one of the TODO markers stacked right above
@@ -282,36 +367,102 @@ func (m *fileMerge) errorStart(r cs.ErrorRange) int {
 	return start
 }
 
-// newOffset maps an offset in the original content to the new content.
-func newOffset(sorted []edit.Edit, off int) int {
-	shift := 0
-	for _, e := range sorted {
-		if e.Start > off {
-			break
-		}
-		if e.Start == e.End || e.End <= off {
-			shift += len(e.New) - (e.End - e.Start)
-			continue
-		}
-		return e.Start + shift // off lies inside a replaced range
-	}
-	return off + shift
+// offsetMap maps offsets in the original content to the new content, by
+// binary search over the sorted edits and the size change before each.
+type offsetMap struct {
+	sorted []edit.Edit
+	shift  []int // shift[i]: the size change of sorted[:i]
 }
+
+func newOffsets(sorted []edit.Edit) offsetMap {
+	shift := make([]int, len(sorted)+1)
+	for i, e := range sorted {
+		shift[i+1] = shift[i] + len(e.New) - (e.End - e.Start)
+	}
+	return offsetMap{sorted, shift}
+}
+
+// at maps off: an offset inside a replaced range maps to where its
+// replacement starts. Edits never overlap, so only the last edit starting
+// at or before off can hold it.
+func (m offsetMap) at(off int) int {
+	k := sort.Search(len(m.sorted), func(i int) bool { return m.sorted[i].Start > off })
+	if k > 0 {
+		if e := m.sorted[k-1]; e.Start != e.End && e.End > off {
+			return e.Start + m.shift[k-1]
+		}
+	}
+	return off + m.shift[k]
+}
+
 
 func lineOf(src []byte, off int) int { return bytes.Count(src[:min(off, len(src))], []byte("\n")) + 1 }
 
-// csharpValidator accepts new content that has no more syntax errors than
-// the original had.
-func csharpValidator(path string, orig []cs.ErrorRange) func([]byte) error {
-	return func(out []byte) error {
-		f, err := cs.Parse(path, out)
-		if err != nil {
-			return err
+// A csharpCheck is the validator of a C# file's merge: new content may
+// not have more syntax errors than the original had. It re-parses
+// incrementally from the original's tree where that is sound (see
+// validate), and keeps the tree of the last content it accepted for the
+// caller (the dependents' index reads the migrated file from it).
+type csharpCheck struct {
+	orig *cs.File
+	errs []cs.ErrorRange
+	last *cs.File // the last content accepted, parsed; nil when none
+}
+
+func (c *csharpCheck) valid(out []byte, edits []edit.Edit) error {
+	f, err := c.parse(out, edits)
+	if err != nil {
+		return err
+	}
+	if n := len(f.Errors()); n > len(c.errs) {
+		f.Close()
+		return fmt.Errorf("%s: the change introduces a syntax error", c.orig.Path)
+	}
+	c.last.Close()
+	c.last = f
+	return nil
+}
+
+// parse parses out. From an error-free original the re-parse reuses its
+// tree; a result with errors is confirmed by a fresh parse, since error
+// recovery is where an incremental parse may differ, and the next run of
+// funcmigrate parses the file afresh (TestReparse checks that a re-parse
+// without errors is a fresh parse without errors).
+func (c *csharpCheck) parse(out []byte, edits []edit.Edit) (*cs.File, error) {
+	if len(c.errs) == 0 && c.orig.Tree != nil {
+		sorted, err := edit.Validate(len(c.orig.Src), append([]edit.Edit(nil), edits...))
+		if err == nil {
+			f, err := c.orig.Reparse(out, sorted)
+			if err != nil || len(f.Errors()) == 0 {
+				return f, err
+			}
+			f.Close()
 		}
-		defer f.Close()
-		if n := len(f.Errors()); n > len(orig) {
-			return fmt.Errorf("%s: the change introduces a syntax error", path)
-		}
+	}
+	return cs.Parse(c.orig.Path, out)
+}
+
+// take returns the tree of out if it is the content last accepted, and
+// hands it over to the caller; else nil.
+func (c *csharpCheck) take(out []byte) *cs.File {
+	f := c.last
+	c.last = nil
+	if f != nil && !bytes.Equal(f.Src, out) {
+		f.Close()
 		return nil
 	}
+	return f
+}
+
+// checkCSharp reports a syntax error in generated C# (Program.cs).
+func checkCSharp(path string, src []byte) error {
+	f, err := cs.Parse(path, src)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	if len(f.Errors()) > 0 {
+		return fmt.Errorf("%s: the change introduces a syntax error", path)
+	}
+	return nil
 }

@@ -1,6 +1,7 @@
 package rewrite
 
 import (
+	"math/rand/v2"
 	"strings"
 	"testing"
 
@@ -12,11 +13,13 @@ import (
 const mergeSrc = "class A\n{\n    void M() { }\n}\n"
 
 func newMerge(fixes []Fix, findings []report.Finding) *fileMerge {
+	// The tree stays open for the validator's incremental re-parse; a
+	// test's few trees are freed when the process ends.
 	f, _ := cs.Parse("a.cs", []byte(mergeSrc))
 	errs := f.Errors()
-	f.Close()
+	check := &csharpCheck{orig: f, errs: errs}
 	return &fileMerge{path: "a.cs", src: []byte(mergeSrc), fixes: fixes, findings: findings,
-		style: &csharpComment, markers: true, errors: errs, valid: csharpValidator("a.cs", errs)}
+		style: &csharpComment, markers: true, errors: errs, valid: check.valid}
 }
 
 func TestMergeDropsConflictingFixWhole(t *testing.T) {
@@ -114,9 +117,73 @@ func TestXMLMarkerHasNoDoubleHyphen(t *testing.T) {
 func TestNewOffset(t *testing.T) {
 	// "0123456789" becomes "01xx234y89".
 	edits := []edit.Edit{{Start: 2, End: 2, New: "xx"}, {Start: 5, End: 8, New: "y"}}
-	for _, tc := range []struct{ in, want int }{{0, 0}, {2, 4}, {3, 5}, {6, 7}, {8, 8}, {10, 10}} {
-		if got := newOffset(edits, tc.in); got != tc.want {
-			t.Errorf("newOffset(%d) = %d, want %d", tc.in, got, tc.want)
+	for _, tc := range []struct{ in, want int }{{0, 0}, {2, 4}, {3, 5}, {5, 7}, {6, 7}, {8, 8}, {10, 10}} {
+		if got := newOffsets(edits).at(tc.in); got != tc.want {
+			t.Errorf("at(%d) = %d, want %d", tc.in, got, tc.want)
+		}
+	}
+	// Insertions and a replacement at one offset, a deletion, an insertion
+	// at a replacement's end: every offset against a linear scan.
+	edits = []edit.Edit{{Start: 1, End: 1, New: "a"}, {Start: 1, End: 1, New: "bb"}, {Start: 1, End: 4, New: ""},
+		{Start: 4, End: 4, New: "c"}, {Start: 6, End: 9, New: "dddd"}, {Start: 12, End: 12, New: "e"}}
+	linear := func(off int) int {
+		shift := 0
+		for _, e := range edits {
+			if e.Start > off {
+				break
+			}
+			if e.Start == e.End || e.End <= off {
+				shift += len(e.New) - (e.End - e.Start)
+				continue
+			}
+			return e.Start + shift // inside a replaced range
+		}
+		return off + shift
+	}
+	for off := 0; off <= 14; off++ {
+		want := linear(off)
+		if got := newOffsets(edits).at(off); got != want {
+			t.Errorf("at(%d) = %d, want %d", off, got, want)
+		}
+	}
+}
+
+// TestEditSet checks the merge's indexed overlap check against the plain
+// one it replaces, edit.Validate over every edit accepted so far, on random
+// fixes of one to three edits, insertions and repeats included.
+func TestEditSet(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	for trial := range 200 {
+		const size = 200
+		set := &editSet{size: size}
+		var accepted []edit.Edit
+		for range 150 {
+			var fx []edit.Edit
+			for range 1 + r.IntN(3) {
+				start := r.IntN(size + 1)
+				end := min(size, start+r.IntN(2)*r.IntN(6))
+				fx = append(fx, edit.Edit{Start: start, End: end, New: []string{"", "x", "yy"}[r.IntN(3)]})
+			}
+			_, err := edit.Validate(size, append(append([]edit.Edit(nil), accepted...), fx...))
+			if got := set.fits(fx); got != (err == nil) {
+				t.Fatalf("trial %d: fits(%v) = %v with %v accepted; Validate says %v", trial, fx, got, accepted, err)
+			}
+			if err == nil {
+				accepted = append(accepted, fx...)
+				set.add(fx...)
+			}
+		}
+		for off := 0; off <= size; off++ {
+			want := off
+			for _, e := range accepted {
+				if e.Start < off && off < e.End {
+					want = e.Start
+					break
+				}
+			}
+			if got := set.coveringStart(off); got != want {
+				t.Fatalf("trial %d: coveringStart(%d) = %d, want %d", trial, off, got, want)
+			}
 		}
 	}
 }

@@ -49,6 +49,11 @@ type Result struct {
 	Project  *Project
 	Changes  []FileChange // sorted by Path
 	Findings []report.Finding
+
+	// sides are the project's function declarations before and after the
+	// migration, collected from the trees the migration parsed when
+	// dependents need them (see ScanDependents); nil otherwise.
+	sides *[2]*funcSide
 }
 
 // RuleRollout is the rule id of the step every migrated app leaves for a
@@ -93,7 +98,11 @@ func MigrateAll(projects []*Project, opt Options) ([]*Result, error) {
 func guarded[T any](f func() (T, error)) (out T, err error) {
 	defer func() {
 		if v := recover(); v != nil {
-			err = fmt.Errorf("internal error: %v at %s", v, panicSite(debug.Stack()))
+			stack := debug.Stack()
+			if wp, ok := v.(*workerPanic); ok {
+				v, stack = wp.value, wp.stack
+			}
+			err = fmt.Errorf("internal error: %v at %s", v, panicSite(stack))
 		}
 	}()
 	return f()
@@ -105,7 +114,7 @@ func panicSite(stack []byte) string {
 	lines := strings.Split(string(stack), "\n")
 	for i := 0; i+1 < len(lines); i++ {
 		fn, file := lines[i], strings.TrimSpace(lines[i+1])
-		if strings.HasPrefix(fn, module) && !strings.HasPrefix(fn, module+"rewrite.guarded") && strings.HasPrefix(file, "/") {
+		if strings.HasPrefix(fn, module) && !strings.HasPrefix(fn, module+"rewrite.guarded") && !strings.HasPrefix(fn, module+"rewrite.forEach") && strings.HasPrefix(file, "/") {
 			if j := strings.LastIndex(file, " +0x"); j > 0 {
 				file = file[:j]
 			}
@@ -195,45 +204,42 @@ func migrate(p *Project, opt Options, shared map[string]*sharedFile) (*Result, e
 
 	// Load and analyze every source first: rules need project-wide facts
 	// (is this an HTTP app?) before they run.
-	type source struct {
-		abs   string
-		file  *cs.File
-		model *cs.Model
-	}
-	var sources []source
+	loaded := make([]source, len(p.Sources))
 	defer func() {
-		for _, s := range sources {
+		for _, s := range loaded {
 			s.file.Close()
+			s.migrated.Close()
 		}
 	}()
+	forEach(len(loaded), func(i int) { loaded[i].load(p.Sources[i], display) })
+	var sources []*source
 	hasEntryPoint := ""
 	var style sourceStyle
-	for _, abs := range p.Sources {
-		src, err := readText(abs)
-		if err != nil {
-			f := inputFinding(opt.Base, abs, err, "migrate this file by hand, or make it a readable UTF-8 file and run funcmigrate again")
+	for i := range loaded {
+		s := &loaded[i]
+		if s.err != nil {
+			var ie *InputError
+			if !errors.As(s.err, &ie) {
+				return nil, s.err
+			}
+			f := inputFinding(opt.Base, s.abs, s.err, "migrate this file by hand, or make it a readable UTF-8 file and run funcmigrate again")
 			f.Rule = ruleSource
 			addFindings([]report.Finding{f})
 			continue
 		}
-		f, err := cs.Parse(display(abs), src)
-		if err != nil {
-			return nil, err
-		}
-		m := cs.Analyze(f)
-		sources = append(sources, source{abs, f, m})
-		for _, a := range m.Attributes {
+		sources = append(sources, s)
+		for _, a := range s.model.Attributes {
 			if a.Name == "HttpTrigger" && a.Param != nil {
 				facts.HTTP = true
 			}
 		}
-		if isEntryPoint(src) {
-			hasEntryPoint = abs
+		if isEntryPoint(s.file.Src) {
+			hasEntryPoint = s.abs
 		}
-		if f.EOL == "\r\n" {
+		if s.file.EOL == "\r\n" {
 			style.crlf++
 		}
-		if hasBOM(src) {
+		if hasBOM(s.file.Src) {
 			style.boms++
 		}
 		style.n++
@@ -256,20 +262,40 @@ func migrate(p *Project, opt Options, shared map[string]*sharedFile) (*Result, e
 		return nil, err
 	}
 
+	forEach(len(sources), func(i int) {
+		s := sources[i]
+		if s.moved = plan.Files[s.file.Path]; s.moved != nil && s.moved.Delete {
+			return
+		}
+		s.out, s.findings, s.needs, s.migrated, s.err = migrateFile(s.file, s.model, facts, opt, s.moved)
+		if p.dependents && s.err == nil {
+			s.sides, s.err = collectSides(s)
+		}
+	})
 	var needs []string
 	for _, s := range sources {
-		fc := plan.Files[s.file.Path]
-		if fc != nil && fc.Delete {
+		if s.moved != nil && s.moved.Delete {
 			res.addDeletion(s.abs, display(s.abs), s.file.Src)
+			if p.dependents {
+				s.sides[0] = newFuncSide()
+				s.sides[0].collect(s.file)
+			}
 			continue
 		}
-		out, fs, need, err := migrateFile(s.file, s.model, facts, opt, fc)
-		if err != nil {
-			return nil, err
+		if s.err != nil {
+			return nil, s.err
 		}
-		needs = append(needs, need...)
-		addFindings(fs)
-		res.addChange(s.abs, display(s.abs), s.file.Src, out)
+		needs = append(needs, s.needs...)
+		addFindings(s.findings)
+		res.addChange(s.abs, display(s.abs), s.file.Src, s.out)
+	}
+	if p.dependents {
+		res.sides = &[2]*funcSide{newFuncSide(), newFuncSide()}
+		for _, s := range sources {
+			for i, side := range s.sides {
+				res.sides[i].merge(side)
+			}
+		}
 	}
 	for _, o := range p.Outside {
 		addFindings([]report.Finding{{Rule: ruleSource, Path: display(o),
@@ -371,7 +397,9 @@ func sortFindings(fs []report.Finding) {
 
 // migrateFile runs the C# rules over one file and merges their fixes.
 // moved is what the Startup move does to the file, or nil.
-func migrateFile(f *cs.File, m *cs.Model, facts *Facts, opt Options, moved *startup.FileChange) (out []byte, findings []report.Finding, needs []string, err error) {
+// The migrated content's tree comes back when the merge parsed it to
+// validate it, else nil; the caller closes it.
+func migrateFile(f *cs.File, m *cs.Model, facts *Facts, opt Options, moved *startup.FileChange) (out []byte, findings []report.Finding, needs []string, migrated *cs.File, err error) {
 	var fixes []Fix
 	if moved != nil && len(moved.Edits) > 0 {
 		fixes = append(fixes, Fix{Rule: startup.Rule, Message: "move the Startup class into Program.cs", Edits: moved.Edits})
@@ -398,13 +426,47 @@ func migrateFile(f *cs.File, m *cs.Model, facts *Facts, opt Options, moved *star
 	errs := f.Errors()
 	findings = append(findings, syntaxErrorFinding(f, errs)...)
 	if len(fixes) == 0 && !(opt.TODOComments && anyMarker(findings)) {
-		return f.Src, withPathLines(findings, f), needs, nil
+		return f.Src, withPathLines(findings, f), needs, nil, nil
 	}
+	check := &csharpCheck{orig: f, errs: errs}
 	fm := &fileMerge{path: f.Path, src: f.Src, fixes: fixes, findings: findings,
 		style: &csharpComment, markers: opt.TODOComments, errors: errs,
-		valid: csharpValidator(f.Path, errs), literalStart: csharpLiteralStart(f)}
+		valid: check.valid, neutralMarkers: len(errs) == 0, literalStart: csharpLiteralStart(f)}
 	out, findings, err = fm.merge()
-	return out, findings, needs, err
+	migrated = check.take(out)
+	if err != nil {
+		migrated.Close()
+		return nil, nil, nil, nil, err
+	}
+	return out, findings, needs, migrated, nil
+}
+
+// A source is one C# file of a project on its way through the migration.
+type source struct {
+	abs   string
+	file  *cs.File
+	model *cs.Model
+	err   error // reading or parsing it failed; an *InputError is reported, not fatal
+
+	moved    *startup.FileChange // what the Startup move does to it
+	out      []byte
+	findings []report.Finding
+	needs    []string
+	migrated *cs.File // out parsed, when the merge did; closed with file
+	sides    [2]*funcSide
+}
+
+// load reads, parses and analyzes the file.
+func (s *source) load(abs string, display func(string) string) {
+	s.abs = abs
+	src, err := readText(abs)
+	if err != nil {
+		s.err = err
+		return
+	}
+	if s.file, s.err = cs.Parse(display(abs), src); s.err == nil {
+		s.model = cs.Analyze(s.file)
+	}
 }
 
 // syntaxErrorFinding reports a file's syntax errors once, at the first,
@@ -443,7 +505,8 @@ func MigrateSource(path string, src []byte, facts Facts, opt Options) ([]byte, [
 		return nil, nil, err
 	}
 	defer f.Close()
-	out, fs, _, err := migrateFile(f, cs.Analyze(f), &facts, opt, nil)
+	out, fs, _, migrated, err := migrateFile(f, cs.Analyze(f), &facts, opt, nil)
+	migrated.Close()
 	sortFindings(fs)
 	return out, fs, err
 }
@@ -514,7 +577,7 @@ func (r *Result) mergeXML(abs, display string, src []byte, edits []edit.Edit, fi
 		fixes = []Fix{{Rule: "csproj", Message: "migrate " + filepath.Base(abs), Edits: edits}}
 	}
 	fm := &fileMerge{path: display, src: src, fixes: fixes, findings: findings, style: &xmlComment, markers: opt.TODOComments,
-		valid: func(out []byte) error { _, err := csproj.Parse(display, out); return err }}
+		valid: func(out []byte, _ []edit.Edit) error { _, err := csproj.Parse(display, out); return err }}
 	out, fs, err := fm.merge()
 	if err != nil {
 		return err
@@ -606,7 +669,7 @@ func buildProgram(p *Project, doc *csproj.Doc, facts *Facts, opt Options, source
 	plan := startup.Build(sources, form, "")
 	out, err := render(plan)
 	if err == nil {
-		err = csharpValidator(display(path), nil)(out)
+		err = checkCSharp(display(path), out)
 	}
 	if err != nil && len(plan.Moved) > 0 {
 		// The moved code does not fit: generate the plain Program.cs and

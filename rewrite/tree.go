@@ -39,6 +39,15 @@ func MigrateTree(roots []string, opt Options) (*Tree, error) {
 		t.Findings = append(t.Findings, report.Finding{Rule: RuleSkipped, Path: DisplayPath(opt.Base, s.File),
 			Message: "skipped: " + s.Reason, Severity: report.SeverityNote})
 	}
+	for _, d := range found.Dependents {
+		for _, app := range d.Apps {
+			for _, p := range found.Projects {
+				if p.File == app {
+					p.dependents = true
+				}
+			}
+		}
+	}
 	results, err := MigrateAll(found.Projects, opt)
 	if err != nil {
 		return nil, err

@@ -51,9 +51,46 @@ func Parse(path string, src []byte) (*File, error) {
 	return &File{Path: path, Src: src, Tree: tree, Root: tree.RootNode(), EOL: DetectEOL(src)}, nil
 }
 
-// Close releases the tree.
+// Reparse parses out, which is f's content with edits applied (edits in
+// f's offsets, sorted and non-overlapping as edit.Validate returns them).
+// It reuses f's tree, so tree-sitter re-reads only around the edits: a
+// migrated file costs a fraction of a second full parse. f stays as it was.
+func (f *File) Reparse(out []byte, edits []edit.Edit) (*File, error) {
+	if f.Tree == nil {
+		return Parse(f.Path, out)
+	}
+	old := f.Tree.Clone()
+	defer old.Close()
+	lines := f.lines()
+	point := func(off int) sitter.Point {
+		l := LineOf(lines, off) - 1
+		return sitter.Point{Row: uint(l), Column: uint(off - lines[l])}
+	}
+	// Last edit first: the offsets of the edits before it stay valid.
+	for i := len(edits) - 1; i >= 0; i-- {
+		e := edits[i]
+		start := point(e.Start)
+		end := start
+		if nl := strings.Count(e.New, "\n"); nl > 0 {
+			end = sitter.Point{Row: start.Row + uint(nl), Column: uint(len(e.New) - strings.LastIndexByte(e.New, '\n') - 1)}
+		} else {
+			end.Column += uint(len(e.New))
+		}
+		old.Edit(&sitter.InputEdit{StartByte: uint(e.Start), OldEndByte: uint(e.End), NewEndByte: uint(e.Start + len(e.New)),
+			StartPosition: start, OldEndPosition: point(e.End), NewEndPosition: end})
+	}
+	p := parsers.Get().(*sitter.Parser)
+	defer parsers.Put(p)
+	tree := p.Parse(out, old)
+	if tree == nil {
+		return nil, fmt.Errorf("%s: the C# parser returned no tree", f.Path)
+	}
+	return &File{Path: f.Path, Src: out, Tree: tree, Root: tree.RootNode(), EOL: DetectEOL(out)}, nil
+}
+
+// Close releases the tree. A nil File is closed already.
 func (f *File) Close() {
-	if f.Tree != nil {
+	if f != nil && f.Tree != nil {
 		f.Tree.Close()
 		f.Tree = nil
 		f.Root = nil
