@@ -3,6 +3,7 @@ package batch
 import (
 	"context"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime/metrics"
@@ -14,15 +15,18 @@ import (
 )
 
 // BenchmarkBatch runs a batch over generated repositories of every kind
-// (see internal/corpus) and reports repositories per second and the peak
-// live heap. The peak should not grow with the number of repositories: only
-// the jobs in flight hold a migration.
+// (see internal/corpus) and reports repositories, files and megabytes (of
+// C#) per second, the peak live heap and the peak resident set. Time should
+// grow linearly with the number of repositories and the peaks not at all:
+// only the jobs in flight hold a migration.
 //
-//	go test ./batch -run '^$' -bench Batch -benchtime 3x
+//	go test ./batch -run '^$' -bench Batch -benchtime 1x
 func BenchmarkBatch(b *testing.B) {
-	for _, n := range []int{100, 400} {
+	for _, n := range []int{250, 1000} {
 		b.Run(fmt.Sprintf("repos=%d", n), func(b *testing.B) {
 			dir, list := generated(b, n)
+			files, size := csharpFiles(b, filepath.Join(dir, "repos"))
+			b.SetBytes(size)
 			var peak, peakRSS uint64
 			runs := 0
 			for b.Loop() {
@@ -36,12 +40,36 @@ func BenchmarkBatch(b *testing.B) {
 				runs++
 			}
 			b.ReportMetric(float64((n+1)*runs)/b.Elapsed().Seconds(), "repos/s")
+			b.ReportMetric(float64(files*runs)/b.Elapsed().Seconds(), "files/s")
 			b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MiB")
 			if peakRSS > 0 {
 				b.ReportMetric(float64(peakRSS)/(1<<20), "peak-RSS-MiB")
 			}
 		})
 	}
+}
+
+// csharpFiles counts the C# files under dir and their bytes (the repository
+// listed twice is migrated twice but counted once).
+func csharpFiles(b *testing.B, dir string) (n int, size int64) {
+	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.Type().IsRegular() && strings.HasSuffix(path, ".cs") {
+			fi, err := d.Info()
+			if err != nil {
+				return err
+			}
+			n++
+			size += fi.Size()
+		}
+		return nil
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return n, size
 }
 
 // samplePeak records, every millisecond until stop is called, the largest

@@ -386,19 +386,22 @@ func (d *Doc) render(b *strings.Builder, n Node, indent, unit string, st Style) 
 }
 
 // escapeText escapes only what XML requires in character data.
-func escapeText(s string) string {
-	return strings.NewReplacer("&", "&amp;", "<", "&lt;").Replace(s)
-}
+func escapeText(s string) string { return textEscaper.Replace(s) }
 
 // escapeAttr escapes only what XML requires in an attribute value quoted
 // with q, plus the whitespace characters that attribute normalisation would
 // otherwise turn into spaces.
 func escapeAttr(s string, q byte) string {
-	r := []string{"&", "&amp;", "<", "&lt;", "\r", "&#xD;", "\n", "&#xA;", "\t", "&#x9;"}
 	if q == '\'' {
-		r = append(r, "'", "&apos;")
-	} else {
-		r = append(r, `"`, "&quot;")
+		return singleQuotedEscaper.Replace(s)
 	}
-	return strings.NewReplacer(r...).Replace(s)
+	return doubleQuotedEscaper.Replace(s)
 }
+
+// Built once: a Replacer builds its lookup table on first use, which cost
+// more than the project-file edits themselves.
+var (
+	textEscaper         = strings.NewReplacer("&", "&amp;", "<", "&lt;")
+	singleQuotedEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", "\r", "&#xD;", "\n", "&#xA;", "\t", "&#x9;", "'", "&apos;")
+	doubleQuotedEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", "\r", "&#xD;", "\n", "&#xA;", "\t", "&#x9;", `"`, "&quot;")
+)

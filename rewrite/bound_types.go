@@ -34,46 +34,103 @@ import (
 // across all models: a serializer walks them. Only types declared in models
 // are returned; framework and SDK types are not the project's to change.
 func BoundTypes(models ...*cs.Model) map[string]string {
-	b := &boundTypes{decls: map[string][]typeDecl{}, found: map[string]boundary{}}
+	var files []*BoundFile
 	for _, m := range models {
 		if m != nil {
-			b.collectDecls(m.File, m.File.Root)
+			files = append(files, BindingsOf(m))
 		}
 	}
-	for _, m := range models {
-		if m == nil {
-			continue
+	return ResolveBoundTypes(files)
+}
+
+// A BoundFile is what one C# file contributes to BoundTypes, without its
+// tree: the types it declares with what their members reach, and the types
+// its functions bind, in source order. The migration summarizes each file
+// while its tree is open and resolves a project's summaries together.
+type BoundFile struct {
+	decls []typeDecl
+	seeds []boundSeed
+}
+
+// BindingsOf summarizes one file for ResolveBoundTypes.
+func BindingsOf(m *cs.Model) *BoundFile {
+	b := &boundTypes{file: &BoundFile{}}
+	b.collectDecls(m.File, m.File.Root)
+	for _, fn := range m.Functions {
+		b.function(m.File, fn)
+	}
+	return b.file
+}
+
+// ResolveBoundTypes is BoundTypes over the files' summaries, in order.
+func ResolveBoundTypes(files []*BoundFile) map[string]string {
+	decls := map[string][]typeDecl{}
+	found := map[string]boundary{} // every name reached, declared or not
+	var queue []string             // names in the order they were found
+	add := func(names []string, bd boundary) {
+		for _, name := range names {
+			if _, ok := found[name]; !ok {
+				found[name] = bd
+				queue = append(queue, name)
+			}
 		}
-		for _, fn := range m.Functions {
-			b.function(m.File, fn)
+	}
+	for _, f := range files {
+		for _, d := range f.decls {
+			decls[d.name] = append(decls[d.name], d)
+		}
+	}
+	for _, f := range files {
+		for _, sd := range f.seeds {
+			add(sd.names, sd.why)
 		}
 	}
 	// Breadth first, so a type keeps the shortest path to its boundary.
-	for i := 0; i < len(b.queue); i++ {
-		name := b.queue[i]
-		for _, d := range b.decls[name] {
-			b.members(d, b.found[name])
+	for i := 0; i < len(queue); i++ {
+		name := queue[i]
+		bd := found[name]
+		for _, d := range decls[name] {
+			for _, r := range d.reaches {
+				why := boundary{bd.root, "through " + d.name + "." + r.member}
+				if r.base {
+					why = boundary{bd.root, "as a base type of " + d.name}
+				}
+				add(r.names, why)
+			}
 		}
 	}
 	out := map[string]string{}
-	for name, bd := range b.found {
-		if len(b.decls[name]) > 0 {
+	for name, bd := range found {
+		if len(decls[name]) > 0 {
 			out[name] = bd.String()
 		}
 	}
 	return out
 }
 
+// A typeDecl is a class, record or struct declaration with the type names
+// a serializer reaches from it, in member order.
 type typeDecl struct {
-	f    *cs.File
-	node *sitter.Node // class_declaration, record_declaration or struct_declaration
-	name string
+	name    string
+	reaches []reach
 }
 
+// A reach is the type names of one member or base type of a declaration.
+type reach struct {
+	names  []string
+	member string // the property, field or primary-constructor parameter
+	base   bool   // a base type, not a member
+}
+
+// A boundSeed is types a function binds directly, with the boundary.
+type boundSeed struct {
+	names []string
+	why   boundary
+}
+
+// boundTypes summarizes one file.
 type boundTypes struct {
-	decls map[string][]typeDecl
-	found map[string]boundary // every name reached, declared or not
-	queue []string            // names in the order they were found
+	file *BoundFile
 }
 
 // A boundary is where a type's values are (de)serialized: root names the
@@ -89,11 +146,8 @@ func (bd boundary) String() string {
 
 // add records the type names in type node t as crossing bd.
 func (b *boundTypes) add(f *cs.File, t *sitter.Node, bd boundary) {
-	for _, name := range typeNames(f, t) {
-		if _, ok := b.found[name]; !ok {
-			b.found[name] = bd
-			b.queue = append(b.queue, name)
-		}
+	if names := typeNames(f, t); len(names) > 0 {
+		b.file.seeds = append(b.file.seeds, boundSeed{names, bd})
 	}
 }
 
@@ -103,8 +157,7 @@ func (b *boundTypes) collectDecls(f *cs.File, n *sitter.Node) {
 	switch n.Kind() {
 	case "class_declaration", "record_declaration", "struct_declaration":
 		if name := n.ChildByFieldName("name"); name != nil {
-			d := typeDecl{f: f, node: n, name: f.Text(name)}
-			b.decls[d.name] = append(b.decls[d.name], d)
+			b.file.decls = append(b.file.decls, typeDecl{name: f.Text(name), reaches: reaches(f, n)})
 		}
 		if body := n.ChildByFieldName("body"); body != nil {
 			b.collectDecls(f, body)
@@ -119,30 +172,35 @@ func (b *boundTypes) collectDecls(f *cs.File, n *sitter.Node) {
 	}
 }
 
-// members binds the types a serializer reaches from declaration d.
-func (b *boundTypes) members(d typeDecl, bd boundary) {
-	via := func(member string) boundary {
-		return boundary{bd.root, "through " + d.name + "." + member}
+// reaches lists the types a serializer reaches from declaration n: primary
+// constructor parameters (records make properties of them), base types,
+// and instance properties and fields.
+func reaches(f *cs.File, n *sitter.Node) []reach {
+	var out []reach
+	add := func(t *sitter.Node, member string, base bool) {
+		if names := typeNames(f, t); len(names) > 0 {
+			out = append(out, reach{names, member, base})
+		}
 	}
-	for i := uint(0); i < d.node.NamedChildCount(); i++ {
-		ch := d.node.NamedChild(i)
+	for i := uint(0); i < n.NamedChildCount(); i++ {
+		ch := n.NamedChild(i)
 		switch ch.Kind() {
-		case "parameter_list": // a primary constructor: records make properties of them
+		case "parameter_list":
 			for j := uint(0); j < ch.NamedChildCount(); j++ {
 				prm := ch.NamedChild(j)
 				if t, name := prm.ChildByFieldName("type"), prm.ChildByFieldName("name"); t != nil && name != nil {
-					b.add(d.f, t, via(d.f.Text(name)))
+					add(t, f.Text(name), false)
 				}
 			}
 		case "base_list":
 			for j := uint(0); j < ch.NamedChildCount(); j++ {
-				b.add(d.f, ch.NamedChild(j), boundary{bd.root, "as a base type of " + d.name})
+				add(ch.NamedChild(j), "", true)
 			}
 		}
 	}
-	body := d.node.ChildByFieldName("body")
+	body := n.ChildByFieldName("body")
 	if body == nil {
-		return
+		return out
 	}
 	for i := uint(0); i < body.NamedChildCount(); i++ {
 		mem := body.NamedChild(i)
@@ -152,7 +210,7 @@ func (b *boundTypes) members(d typeDecl, bd boundary) {
 		case "property_declaration":
 			t = mem.ChildByFieldName("type")
 			if n := mem.ChildByFieldName("name"); n != nil {
-				name = d.f.Text(n)
+				name = f.Text(n)
 			}
 		case "field_declaration":
 			for j := uint(0); j < mem.NamedChildCount(); j++ {
@@ -160,7 +218,7 @@ func (b *boundTypes) members(d typeDecl, bd boundary) {
 					t = v.ChildByFieldName("type")
 					if decl := firstChildOfKind(v, "variable_declarator"); decl != nil {
 						if n := decl.ChildByFieldName("name"); n != nil {
-							name = d.f.Text(n)
+							name = f.Text(n)
 						}
 					}
 				}
@@ -168,11 +226,12 @@ func (b *boundTypes) members(d typeDecl, bd boundary) {
 		default:
 			continue
 		}
-		if t == nil || isStaticMember(d.f, mem) {
+		if t == nil || isStaticMember(f, mem) {
 			continue // serializers skip static and const members
 		}
-		b.add(d.f, t, via(name))
+		add(t, name, false)
 	}
+	return out
 }
 
 func isStaticMember(f *cs.File, mem *sitter.Node) bool {

@@ -395,7 +395,6 @@ func (m offsetMap) at(off int) int {
 	return off + m.shift[k]
 }
 
-
 func lineOf(src []byte, off int) int { return bytes.Count(src[:min(off, len(src))], []byte("\n")) + 1 }
 
 // A csharpCheck is the validator of a C# file's merge: new content may

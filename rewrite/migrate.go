@@ -12,6 +12,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync/atomic"
 
 	"github.com/funcmigrate/funcmigrate/csproj"
 	"github.com/funcmigrate/funcmigrate/rewrite/cs"
@@ -79,16 +80,32 @@ func Migrate(p *Project, opt Options) (*Result, error) {
 // project that changed it. A project that cannot be migrated (a file it
 // needs is malformed) is left unchanged with a finding saying why; the
 // others are still migrated.
+//
+// Projects that share no file are migrated side by side.
 func MigrateAll(projects []*Project, opt Options) ([]*Result, error) {
-	shared := map[string]*sharedFile{}
-	var out []*Result
-	for _, p := range projects {
-		r, err := guarded(func() (*Result, error) { return migrate(p, opt, shared) })
-		if err != nil {
-			r = &Result{Project: p, Findings: []report.Finding{notMigrated(p, opt.Base, err)}}
+	// A chain is the projects under one Directory.Packages.props, in order.
+	var chains [][]int
+	chainOf := map[string]int{}
+	for i, p := range projects {
+		if c, ok := chainOf[p.CentralProps]; ok && p.CentralProps != "" {
+			chains[c] = append(chains[c], i)
+			continue
 		}
-		out = append(out, r)
+		chainOf[p.CentralProps] = len(chains)
+		chains = append(chains, []int{i})
 	}
+	out := make([]*Result, len(projects))
+	forEach(len(chains), func(c int) {
+		shared := map[string]*sharedFile{}
+		for _, i := range chains[c] {
+			p := projects[i]
+			r, err := guarded(func() (*Result, error) { return migrate(p, opt, shared) })
+			if err != nil {
+				r = &Result{Project: p, Findings: []report.Finding{notMigrated(p, opt.Base, err)}}
+			}
+			out[i] = r
+		}
+	})
 	return out, nil
 }
 
@@ -203,18 +220,23 @@ func migrate(p *Project, opt Options, shared map[string]*sharedFile) (*Result, e
 	facts := &Facts{TargetFramework: opt.TargetFramework, NetFramework: strings.HasPrefix(opt.TargetFramework, "net4")}
 
 	// Load and analyze every source first: rules need project-wide facts
-	// (is this an HTTP app?) before they run.
+	// (is this an HTTP app? which types cross a binding?) before they run.
+	// Each file is summarized for those facts while its tree is open; trees
+	// stay open for the rules only within the process's budget (treeBudget)
+	// and are otherwise parsed again when the rules reach the file.
 	loaded := make([]source, len(p.Sources))
 	defer func() {
-		for _, s := range loaded {
-			s.file.Close()
-			s.migrated.Close()
+		for i := range loaded {
+			loaded[i].close()
 		}
 	}()
 	forEach(len(loaded), func(i int) { loaded[i].load(p.Sources[i], display) })
 	var sources []*source
 	hasEntryPoint := ""
 	var style sourceStyle
+	var bound []*BoundFile
+	var all [][]byte
+	named := map[string]bool{}
 	for i := range loaded {
 		s := &loaded[i]
 		if s.err != nil {
@@ -228,57 +250,72 @@ func migrate(p *Project, opt Options, shared map[string]*sharedFile) (*Result, e
 			continue
 		}
 		sources = append(sources, s)
-		for _, a := range s.model.Attributes {
-			if a.Name == "HttpTrigger" && a.Param != nil {
-				facts.HTTP = true
-			}
-		}
-		if isEntryPoint(s.file.Src) {
+		facts.HTTP = facts.HTTP || s.http
+		if isEntryPoint(s.src) {
 			hasEntryPoint = s.abs
 		}
-		if s.file.EOL == "\r\n" {
+		if edit.EOL(s.src) == "\r\n" {
 			style.crlf++
 		}
-		if hasBOM(s.file.Src) {
+		if hasBOM(s.src) {
 			style.boms++
 		}
 		style.n++
+		bound = append(bound, s.bound)
+		all = append(all, s.src)
+		if s.startup {
+			for _, n := range startup.Named(s.src) {
+				named[n] = true
+			}
+		}
 	}
-	models := make([]*cs.Model, len(sources))
-	for i, s := range sources {
-		models[i] = s.model
-	}
-	facts.BoundTypes = BoundTypes(models...)
+	facts.BoundTypes = ResolveBoundTypes(bound)
 
 	// Startup classes move into the generated Program.cs (MAPPING.md §5);
 	// the Program.cs is built first so that a move whose code would not
-	// parse can be called off before any file is edited.
+	// parse can be called off before any file is edited. The plan reads
+	// only the files that can concern it.
 	var ss []startup.Source
 	for _, s := range sources {
+		if !s.startup && !slices.ContainsFunc(s.classes, func(c string) bool { return named[c] }) {
+			continue
+		}
+		if err := s.open(); err != nil {
+			return nil, err
+		}
 		ss = append(ss, startup.Source{File: s.file, Model: s.model})
 	}
-	plan, program, err := buildProgram(p, projDoc, facts, opt, ss, hasEntryPoint, style, display)
+	plan, program, err := buildProgram(p, projDoc, facts, opt, ss, startup.IndentOf(all), hasEntryPoint, style, display)
 	if err != nil {
 		return nil, err
 	}
 
 	forEach(len(sources), func(i int) {
 		s := sources[i]
-		if s.moved = plan.Files[s.file.Path]; s.moved != nil && s.moved.Delete {
+		if s.moved = plan.Files[s.path]; s.moved != nil && s.moved.Delete {
+			return
+		}
+		if s.err = s.open(); s.err != nil {
 			return
 		}
 		s.out, s.findings, s.needs, s.migrated, s.err = migrateFile(s.file, s.model, facts, opt, s.moved)
 		if p.dependents && s.err == nil {
 			s.sides, s.err = collectSides(s)
 		}
+		// Done with this file: its trees go now, not with the project.
+		s.close()
 	})
 	var needs []string
 	for _, s := range sources {
 		if s.moved != nil && s.moved.Delete {
-			res.addDeletion(s.abs, display(s.abs), s.file.Src)
+			res.addDeletion(s.abs, display(s.abs), s.src)
 			if p.dependents {
+				if err := s.open(); err != nil {
+					return nil, err
+				}
 				s.sides[0] = newFuncSide()
 				s.sides[0].collect(s.file)
+				s.close()
 			}
 			continue
 		}
@@ -287,7 +324,7 @@ func migrate(p *Project, opt Options, shared map[string]*sharedFile) (*Result, e
 		}
 		needs = append(needs, s.needs...)
 		addFindings(s.findings)
-		res.addChange(s.abs, display(s.abs), s.file.Src, s.out)
+		res.addChange(s.abs, display(s.abs), s.src, s.out)
 	}
 	if p.dependents {
 		res.sides = &[2]*funcSide{newFuncSide(), newFuncSide()}
@@ -443,30 +480,89 @@ func migrateFile(f *cs.File, m *cs.Model, facts *Facts, opt Options, moved *star
 
 // A source is one C# file of a project on its way through the migration.
 type source struct {
-	abs   string
-	file  *cs.File
-	model *cs.Model
-	err   error // reading or parsing it failed; an *InputError is reported, not fatal
+	abs, path string // absolute and display path
+	src       []byte
+	err       error // reading or parsing it failed; an *InputError is reported, not fatal
+
+	// While open: the tree and model. reserved is what the tree holds of
+	// treeBudget.
+	file     *cs.File
+	model    *cs.Model
+	reserved int64
+
+	// The summary the project-wide facts need, taken at load.
+	http    bool       // a function with an HTTP trigger
+	bound   *BoundFile // for BoundTypes
+	startup bool       // startup.Mentions: the Startup plan may read it
+	classes []string   // names of the classes it declares
 
 	moved    *startup.FileChange // what the Startup move does to it
 	out      []byte
 	findings []report.Finding
 	needs    []string
-	migrated *cs.File // out parsed, when the merge did; closed with file
+	migrated *cs.File // out parsed, when the merge did
 	sides    [2]*funcSide
 }
 
-// load reads, parses and analyzes the file.
+// treeBudget bounds the C# source bytes whose trees wait, parsed, for the
+// rules, across every project being migrated: a tree takes about 40 times
+// its source in C memory. Past it a file is parsed twice, once for the
+// project's facts and once for the rules, so a 10,000-file project costs
+// time, not memory. Small and medium apps fit whole.
+var treeBudget atomic.Int64
+
+const treeBudgetBytes = 4 << 20
+
+func init() { treeBudget.Store(treeBudgetBytes) }
+
+// load reads, parses, analyzes and summarizes the file, and keeps its tree
+// if the budget allows.
 func (s *source) load(abs string, display func(string) string) {
-	s.abs = abs
-	src, err := readText(abs)
-	if err != nil {
-		s.err = err
+	s.abs, s.path = abs, display(abs)
+	if s.src, s.err = readText(abs); s.err != nil {
 		return
 	}
-	if s.file, s.err = cs.Parse(display(abs), src); s.err == nil {
-		s.model = cs.Analyze(s.file)
+	s.startup = startup.Mentions(s.src)
+	if s.err = s.open(); s.err != nil {
+		return
 	}
+	for _, a := range s.model.Attributes {
+		if a.Name == "HttpTrigger" && a.Param != nil {
+			s.http = true
+		}
+	}
+	s.bound = BindingsOf(s.model)
+	for _, c := range s.model.Classes {
+		s.classes = append(s.classes, c.Name)
+	}
+	if treeBudget.Add(-int64(len(s.src))) >= 0 {
+		s.reserved = int64(len(s.src))
+	} else {
+		treeBudget.Add(int64(len(s.src)))
+		s.close()
+	}
+}
+
+// open parses the file unless its tree is open.
+func (s *source) open() error {
+	if s.file != nil {
+		return nil
+	}
+	f, err := cs.Parse(s.path, s.src)
+	if err != nil {
+		return err
+	}
+	s.file, s.model = f, cs.Analyze(f)
+	return nil
+}
+
+// close releases the file's trees and its share of the budget.
+func (s *source) close() {
+	s.file.Close()
+	s.migrated.Close()
+	s.file, s.model, s.migrated = nil, nil, nil
+	treeBudget.Add(s.reserved)
+	s.reserved = 0
 }
 
 // syntaxErrorFinding reports a file's syntax errors once, at the first,
@@ -611,14 +707,22 @@ type generatedProgram struct {
 // buildProgram plans the Startup move and renders Program.cs. It returns a
 // nil program when the project already has an entry point or a file in the
 // way; then nothing moves and findings say why.
-func buildProgram(p *Project, doc *csproj.Doc, facts *Facts, opt Options, sources []startup.Source, entry string, style sourceStyle, display func(string) string) (*startup.Plan, *generatedProgram, error) {
+//
+// sources are the files the plan may concern (startup.Mentions, Named);
+// indent is the indentation most of the project's files use.
+func buildProgram(p *Project, doc *csproj.Doc, facts *Facts, opt Options, sources []startup.Source, indent string, entry string, style sourceStyle, display func(string) string) (*startup.Plan, *generatedProgram, error) {
 	form := startup.ApplicationBuilder
 	if facts.NetFramework || opt.HostBuilder {
 		form = startup.HostBuilder
 	}
+	build := func(entry string) *startup.Plan {
+		plan := startup.Build(sources, form, entry)
+		plan.Indent = indent
+		return plan
+	}
 	path := filepath.Join(p.Dir, "Program.cs")
 	if entry != "" {
-		plan := startup.Build(sources, form, display(entry))
+		plan := build(display(entry))
 		src, _ := os.ReadFile(entry)
 		if !bytes.Contains(src, []byte("ConfigureFunctions")) && !bytes.Contains(src, []byte("FunctionsApplication")) {
 			return plan, &generatedProgram{findings: []report.Finding{{Rule: ruleProgram, Path: display(entry),
@@ -628,7 +732,7 @@ func buildProgram(p *Project, doc *csproj.Doc, facts *Facts, opt Options, source
 		return plan, nil, nil
 	}
 	if _, err := os.Lstat(path); err == nil {
-		plan := startup.Build(sources, form, display(path))
+		plan := build(display(path))
 		return plan, &generatedProgram{findings: []report.Finding{{Rule: ruleProgram, Path: display(path),
 			Message: "Program.cs exists but is not compiled by the project, so it was left alone",
 			Action:  "write the worker entry point by hand (MAPPING.md §5.2)", Ref: "MAPPING.md §5.2"}}}, nil
@@ -666,7 +770,7 @@ func buildProgram(p *Project, doc *csproj.Doc, facts *Facts, opt Options, source
 		}
 		return out, nil
 	}
-	plan := startup.Build(sources, form, "")
+	plan := build("")
 	out, err := render(plan)
 	if err == nil {
 		err = checkCSharp(display(path), out)

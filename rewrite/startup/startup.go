@@ -35,7 +35,6 @@ import (
 	_ "embed"
 	"encoding/json"
 	"fmt"
-	"maps"
 	"slices"
 	"sort"
 	"strings"
@@ -184,20 +183,13 @@ func (p *Plan) Locate(out []byte) ([]byte, []report.Finding) {
 // templateIndent is the indentation the Program.cs templates are written in.
 const templateIndent = "    "
 
-// projectIndent returns the indentation unit (cs.IndentUnit) most sources
-// use; the templates' own on a tie or without sources.
+// projectIndent returns the indentation unit most sources use (IndentOf).
 func projectIndent(sources []Source) string {
-	count := map[string]int{}
-	for _, s := range sources {
-		count[cs.IndentUnit(s.File.Src)]++
+	srcs := make([][]byte, len(sources))
+	for i, s := range sources {
+		srcs[i] = s.File.Src
 	}
-	best := templateIndent
-	for _, u := range slices.Sorted(maps.Keys(count)) {
-		if count[u] > count[best] {
-			best = u
-		}
-	}
-	return best
+	return IndentOf(srcs)
 }
 
 // Reindent gives a rendered Program.cs the project's indentation unit
