@@ -5,7 +5,9 @@
 // alone or cannot read (already isolated, no Functions at all, a malformed
 // project file, a C# syntax error). Batch-mode tests and benchmarks run
 // funcmigrate over them; larger Config values make big C# files for
-// performance work.
+// performance work, and Config.TestProjects and Config.ServiceFiles make
+// the apps look more like real ones (unit tests beside them, application
+// code that is not functions) without changing anything else.
 //
 // The same Config always gives the same bytes: every repository draws from
 // its own PCG generator seeded with Config.Seed and its index, so repository
@@ -21,6 +23,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 )
@@ -85,6 +88,21 @@ type Config struct {
 	// ManualWork app has one more file with one to three functions that
 	// need a person, whatever FunctionsPerFile says.
 	FilesPerProject int
+	// TestProjects gives each in-process app of the kinds the tool
+	// migrates, and each ManualWork app, an xUnit test project beside it
+	// (tests/<App>.Tests) that references the app and unit-tests one to
+	// three of its function classes the way in-process tests do: they
+	// construct the class or call its static methods with DefaultHttpContext
+	// requests, loggers, ExecutionContext, TimerInfo, queue messages and Moq
+	// mocks, and assert on the results. Repo.TestProject names it.
+	TestProjects bool
+	// ServiceFiles is the number of extra C# files of ordinary application
+	// code in each app (services, repositories, validators, mappers,
+	// extension methods, domain types, API clients) of 100-400 lines each,
+	// in folders such as Services/ and Infrastructure/. They hold no
+	// Functions attributes or WebJobs types, so a migration leaves them as
+	// they are. NotFunctions repositories get none. Repo.Services names them.
+	ServiceFiles int
 }
 
 // A Repo is one generated repository.
@@ -110,6 +128,12 @@ type Repo struct {
 	// FUNCTIONS_WORKER_RUNTIME=dotnet (a GitHub Actions workflow, a Bicep
 	// file), relative to Dir, sorted.
 	Deploy []string
+	// TestProject is the test project's .csproj (Config.TestProjects),
+	// relative to Dir; "" when there is none. Projects lists it too.
+	TestProject string
+	// Services are the service files (Config.ServiceFiles), relative to
+	// Dir, sorted.
+	Services []string
 	// Files is the number of files written (not counting .git).
 	Files int
 }
@@ -129,6 +153,8 @@ func Generate(dir string, cfg Config) ([]Repo, error) {
 		return nil, fmt.Errorf("corpus: FunctionsPerFile is %d", cfg.FunctionsPerFile)
 	case cfg.FilesPerProject < 0:
 		return nil, fmt.Errorf("corpus: FilesPerProject is %d", cfg.FilesPerProject)
+	case cfg.ServiceFiles < 0:
+		return nil, fmt.Errorf("corpus: ServiceFiles is %d", cfg.ServiceFiles)
 	case len(kinds) == 0 && cfg.Repos > 0:
 		return nil, errors.New("corpus: Kinds is empty")
 	}
@@ -165,7 +191,8 @@ func Generate(dir string, cfg Config) ([]Repo, error) {
 		name := fmt.Sprintf("repo-%04d-%s", i, kind)
 		g := newRepoGen(cfg, i, kind)
 		g.generate()
-		repo := Repo{Dir: filepath.Join(abs, name), Name: name, Kind: kind, Broken: g.broken, Manual: g.manual, CRLF: g.crlf, Files: len(g.files)}
+		repo := Repo{Dir: filepath.Join(abs, name), Name: name, Kind: kind, Broken: g.broken, Manual: g.manual, CRLF: g.crlf,
+			TestProject: g.testProj, Services: slices.Sorted(slices.Values(g.services)), Files: len(g.files)}
 		for _, f := range g.files {
 			switch {
 			case strings.HasSuffix(f.path, ".csproj"):

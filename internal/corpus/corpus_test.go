@@ -2,8 +2,11 @@ package corpus
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -16,6 +19,7 @@ import (
 	"github.com/funcmigrate/funcmigrate/rewrite/cs"
 	"github.com/funcmigrate/funcmigrate/rewrite/report"
 	"github.com/funcmigrate/funcmigrate/rewrite/rules"
+	sitter "github.com/tree-sitter/go-tree-sitter"
 )
 
 // tree reads every file under dir (but .git) into a map keyed by slash path.
@@ -70,8 +74,40 @@ func diffTrees(a, b map[string][]byte) string {
 	return strings.Join(diffs, "\n")
 }
 
+// treeHash is a SHA-256 over every file's path and bytes, in path order.
+func treeHash(t *testing.T, dir string) string {
+	t.Helper()
+	files := tree(t, dir)
+	h := sha256.New()
+	for _, p := range slices.Sorted(maps.Keys(files)) {
+		fmt.Fprintf(h, "%s\x00%d\x00", p, len(files[p]))
+		h.Write(files[p])
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// TestGolden pins the bytes batch tests and benchmarks are built on: the
+// opt-in extras (TestProjects, ServiceFiles) must not change them. A change
+// to the generator that changes them on purpose updates the hash.
+func TestGolden(t *testing.T) {
+	dir := t.TempDir()
+	if _, err := Generate(dir, Config{Repos: 20, Seed: 7}); err != nil {
+		t.Fatal(err)
+	}
+	const want = "ab343f23767f84c029b37337803cfea56551402f9d017f5d7a0194d2c83c1dec"
+	if got := treeHash(t, dir); got != want {
+		t.Errorf("Config{Repos: 20, Seed: 7} hashes to %s, want %s", got, want)
+	}
+}
+
 func TestDeterministic(t *testing.T) {
-	cfg := Config{Repos: 20, Seed: 42}
+	t.Run("default", func(t *testing.T) { testDeterministic(t, Config{Repos: 20, Seed: 42}) })
+	t.Run("extras", func(t *testing.T) {
+		testDeterministic(t, Config{Repos: 20, Seed: 42, TestProjects: true, ServiceFiles: 3})
+	})
+}
+
+func testDeterministic(t *testing.T, cfg Config) {
 	dir := t.TempDir()
 	a, err := Generate(filepath.Join(dir, "a"), cfg)
 	if err != nil {
@@ -101,7 +137,9 @@ func TestDeterministic(t *testing.T) {
 	}
 
 	// Repository i does not depend on how many come after it.
-	if _, err := Generate(filepath.Join(dir, "few"), Config{Repos: 5, Seed: 42}); err != nil {
+	fewCfg := cfg
+	fewCfg.Repos = 5
+	if _, err := Generate(filepath.Join(dir, "few"), fewCfg); err != nil {
 		t.Fatal(err)
 	}
 	few := tree(t, filepath.Join(dir, "few"))
@@ -116,7 +154,9 @@ func TestDeterministic(t *testing.T) {
 	}
 
 	// Another seed changes the bytes of every repository.
-	if _, err := Generate(filepath.Join(dir, "c"), Config{Repos: 20, Seed: 43}); err != nil {
+	otherCfg := cfg
+	otherCfg.Seed++
+	if _, err := Generate(filepath.Join(dir, "c"), otherCfg); err != nil {
 		t.Fatal(err)
 	}
 	tc := tree(t, filepath.Join(dir, "c"))
@@ -142,7 +182,7 @@ func TestGenerateRefuses(t *testing.T) {
 	if _, err := Generate(dir, Config{Repos: 1}); err == nil || !strings.Contains(err.Error(), "not empty") {
 		t.Errorf("non-empty folder: got %v", err)
 	}
-	for _, cfg := range []Config{{Repos: -1}, {Repos: 1, Kinds: []Kind{"lambda"}}, {Repos: 1, Kinds: []Kind{}}, {Repos: 1, FunctionsPerFile: -2}} {
+	for _, cfg := range []Config{{Repos: -1}, {Repos: 1, Kinds: []Kind{"lambda"}}, {Repos: 1, Kinds: []Kind{}}, {Repos: 1, FunctionsPerFile: -2}, {Repos: 1, ServiceFiles: -1}} {
 		if _, err := Generate(filepath.Join(t.TempDir(), "new"), cfg); err == nil {
 			t.Errorf("%+v: no error", cfg)
 		}
@@ -227,7 +267,9 @@ func TestSeeds(t *testing.T) {
 	}
 }
 
-func engineCheck(t *testing.T, r Repo) {
+// engineCheck migrates r and checks the outcome its kind calls for; it
+// returns the changes by path (nil for the kinds that are not migrated).
+func engineCheck(t *testing.T, r Repo) map[string]*rewrite.FileChange {
 	t.Helper()
 	d, err := rewrite.DiscoverAll([]string{r.Dir})
 	if r.Kind == BrokenProject {
@@ -237,7 +279,7 @@ func engineCheck(t *testing.T, r Repo) {
 		if err != nil || len(d.Problems) != 1 || !strings.HasPrefix(d.Problems[0].Err.Error(), prefix) || len(d.Projects) != 0 {
 			t.Fatalf("DiscoverAll: got %v and problems %v, want one problem starting with %s", err, d.Problems, prefix)
 		}
-		return
+		return nil
 	}
 	if err != nil {
 		t.Fatalf("DiscoverAll: %v", err)
@@ -250,19 +292,20 @@ func engineCheck(t *testing.T, r Repo) {
 		if want := filepath.Join(r.Dir, filepath.FromSlash(r.Projects[0])); d.Skips[0].File != want || !strings.Contains(d.Skips[0].Reason, "isolated") {
 			t.Errorf("skip %+v, want %s skipped as isolated", d.Skips[0], want)
 		}
-		return
+		return nil
 	case NotFunctions:
 		if len(d.Projects) != 0 || len(d.Dependents) != 0 || len(d.Skips) != 0 {
 			t.Fatalf("got %d projects, %d dependents, %d skips; want none", len(d.Projects), len(d.Dependents), len(d.Skips))
 		}
-		return
+		return nil
 	}
 
-	// An in-process app.
+	// An in-process app, perhaps with a test project.
+	app := appProject(r)
 	if len(d.Projects) != 1 || len(d.Skips) != 0 {
 		t.Fatalf("got %d projects and %d skips, want one project", len(d.Projects), len(d.Skips))
 	}
-	if want := filepath.Join(r.Dir, filepath.FromSlash(r.Projects[0])); d.Projects[0].File != want {
+	if want := filepath.Join(r.Dir, filepath.FromSlash(app)); d.Projects[0].File != want {
 		t.Fatalf("project %s, want %s", d.Projects[0].File, want)
 	}
 	results, err := rewrite.MigrateAll(d.Projects, rewrite.Options{TargetFramework: "net10.0", TODOComments: true, Base: r.Dir, Rules: rules.All})
@@ -280,8 +323,8 @@ func engineCheck(t *testing.T, r Repo) {
 	if len(changed) == 0 {
 		t.Fatal("no file changed")
 	}
-	if changed[r.Projects[0]] == nil {
-		t.Errorf("%s did not change", r.Projects[0])
+	if changed[app] == nil {
+		t.Errorf("%s did not change", app)
 	}
 	// Every C# file with a function must change (in the broken file only
 	// code away from the error is migrated, so it may or may not).
@@ -341,6 +384,17 @@ func engineCheck(t *testing.T, r Repo) {
 			}
 		}
 	}
+	return changed
+}
+
+// appProject is the function app's project file of r.
+func appProject(r Repo) string {
+	for _, p := range r.Projects {
+		if p != r.TestProject {
+			return p
+		}
+	}
+	return ""
 }
 
 // TestBreakers checks that every way of breaking a file really breaks it.
@@ -451,6 +505,460 @@ func TestGit(t *testing.T) {
 			}
 			heads[r.Name] = head
 		}
+	}
+}
+
+// TestExtrasKeepOldOutput checks that TestProjects and ServiceFiles only add
+// files: everything generated without them comes out byte for byte the same
+// (the solution file only gains the test project), so the corpus batch tests
+// and earlier benchmarks are built on does not move.
+func TestExtrasKeepOldOutput(t *testing.T) {
+	for _, base := range []Config{
+		{Repos: 40, Seed: 7},
+		{Repos: 12, Seed: 11, Kinds: []Kind{Timer, ManualWork, Startup, Durable, AlreadyIsolated, BrokenSource}, FunctionsPerFile: 5, FilesPerProject: 2},
+	} {
+		dir := t.TempDir()
+		old, err := Generate(filepath.Join(dir, "old"), base)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cfg := base
+		cfg.TestProjects, cfg.ServiceFiles = true, 3
+		repos, err := Generate(filepath.Join(dir, "new"), cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ta, tb := tree(t, filepath.Join(dir, "old")), tree(t, filepath.Join(dir, "new"))
+		tests, services := 0, 0
+		for i, r := range repos {
+			o := old[i]
+			if r.Name != o.Name || r.Broken != o.Broken || r.Manual != o.Manual || r.CRLF != o.CRLF || !slices.Equal(r.Deploy, o.Deploy) {
+				t.Errorf("%s: %+v, without the extras %+v", r.Name, r, o)
+			}
+			wantProjects := slices.Clone(o.Projects)
+			if r.TestProject != "" {
+				tests++
+				wantProjects = append(wantProjects, r.TestProject)
+				slices.Sort(wantProjects)
+			}
+			if !slices.Equal(r.Projects, wantProjects) {
+				t.Errorf("%s: projects %v, want %v", r.Name, r.Projects, wantProjects)
+			}
+			services += len(r.Services)
+		}
+		if tests == 0 || services == 0 {
+			t.Fatalf("%+v: %d test projects and %d service files", cfg, tests, services)
+		}
+		for p, data := range ta {
+			got, ok := tb[p]
+			switch {
+			case !ok:
+				t.Errorf("%s: missing with the extras", p)
+			case strings.HasSuffix(p, ".sln"):
+				if !isSubsequence(strings.Split(string(data), "\n"), strings.Split(string(got), "\n")) {
+					t.Errorf("%s: lost or reordered lines with the extras", p)
+				}
+			case !bytes.Equal(data, got):
+				t.Errorf("%s: changed with the extras", p)
+			}
+		}
+		for p := range tb {
+			if _, ok := ta[p]; ok {
+				continue
+			}
+			name, rel, _ := strings.Cut(p, "/")
+			i := slices.IndexFunc(repos, func(r Repo) bool { return r.Name == name })
+			r := repos[i]
+			if !slices.Contains(r.Services, rel) && (r.TestProject == "" || !strings.HasPrefix(rel, filepath.ToSlash(filepath.Dir(r.TestProject))+"/")) {
+				t.Errorf("%s: new, but neither a service file nor in the test project", p)
+			}
+		}
+		// A solution that lists the app lists the test project too.
+		for _, r := range repos {
+			for p, data := range tb {
+				if r.TestProject != "" && strings.HasPrefix(p, r.Name+"/") && strings.HasSuffix(p, ".sln") &&
+					!bytes.Contains(data, []byte(strings.ReplaceAll(r.TestProject, "/", `\`))) {
+					t.Errorf("%s does not list %s", p, r.TestProject)
+				}
+			}
+		}
+	}
+}
+
+// isSubsequence reports whether a appears in b in order, perhaps with
+// other elements between.
+func isSubsequence(a, b []string) bool {
+	i := 0
+	for _, x := range b {
+		if i < len(a) && a[i] == x {
+			i++
+		}
+	}
+	return i == len(a)
+}
+
+// TestTestProjects checks the generated test projects: they parse, reference
+// the app, are found as its test project, and call the app's functions by
+// their class and method names with as many arguments as the functions take.
+func TestTestProjects(t *testing.T) {
+	kinds := []Kind{HTTP, Queue, Timer, Startup, Durable, ManualWork, AlreadyIsolated, NotFunctions, BrokenSource, BrokenProject}
+	total := map[string]int{} // function kinds (templates) the tests called
+	seen := map[string]bool{} // function kinds generated
+	scanned := 0              // the tool's findings about calls in the tests
+	for seed := int64(1); seed <= 3; seed++ {
+		cfg := Config{Repos: 2 * len(kinds), Seed: seed, Kinds: kinds, TestProjects: true, FunctionsPerFile: 4}
+		repos, err := Generate(t.TempDir(), cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, r := range repos {
+			t.Run(fmt.Sprintf("seed%d/%s", seed, r.Name), func(t *testing.T) {
+				want := r.Kind.Migratable() || r.Kind == ManualWork
+				if (r.TestProject != "") != want {
+					t.Fatalf("test project %q for kind %s", r.TestProject, r.Kind)
+				}
+				checkSources(t, r)
+				if !want {
+					return
+				}
+				checkTestProject(t, r)
+				// The generator's record of the functions, run again, gives
+				// each function's template; the test trusts its own parse.
+				g := newRepoGen(cfg, i, r.Kind)
+				g.generate()
+				var names []string
+				for _, c := range g.fnClasses {
+					for _, fn := range c.fns {
+						seen[fn.kind] = true
+						names = append(names, c.name+"."+fn.method)
+					}
+				}
+				scanned += scannedCalls(t, r, names)
+				for k, n := range checkTestCalls(t, r, g.fnClasses) {
+					total[k] += n
+				}
+				engineCheck(t, r)
+			})
+		}
+	}
+	// Every template has its own test cases (none falls through to the
+	// generic one), and a test called a function of each.
+	g := newRepoGen(Config{Seed: 1}, 0, Startup)
+	g.setupApp()
+	for kind := range seen {
+		tc := &testClass{testProject: &testProject{g: g, r: g.tr, ns: "T.Tests"}, c: &fnClass{name: "C", e: nouns[0]},
+			f: &csFile{}, t: newType("public class CTests"), have: map[string]bool{}}
+		if cases := tc.cases(fnInfo{kind: kind, names: map[string]string{}}); len(cases) == 0 || cases[0].generic {
+			t.Errorf("no test cases for functions of the %q template", kind)
+		}
+		if total[kind] == 0 {
+			t.Errorf("no test calls a function of the %q template", kind)
+		}
+	}
+	// funcmigrate's scan of test projects finds the calls whose function
+	// the migration changed (static functions become instance methods).
+	if scanned == 0 {
+		t.Error("the dependents scan reports no call to a function in any test project")
+	}
+	var missing []string
+	for _, fn := range []string{"http-get", "http-create", "http-search", "http-delete", "http-health", "http-update-message",
+		"queue-return", "queue-out", "queue-collector", "blob-copy", "queue-blob-input", "sb-topic", "sb-return",
+		"timer-plain", "timer-exec", "timer-appdir", "timer-queue", "startup-get", "startup-upsert", "startup-reprice", "startup-report",
+		"chain-start", "chain-orch", "chain-validate", "chain-notify", "fanout-start", "fanout-orch", "fanout-price", "fanout-record",
+		"retry-start", "retry-orch", "retry-export", "retry-publish", "manual-binder", "manual-twilio", "manual-claims"} {
+		if !seen[fn] {
+			missing = append(missing, fn)
+		}
+	}
+	if len(missing) > 0 {
+		t.Errorf("the corpus has no functions of these templates: %v", missing)
+	}
+}
+
+// checkTestProject checks the test project file and that discovery sees it
+// as the app's test project, compiling every file under its folder.
+func checkTestProject(t *testing.T, r Repo) {
+	t.Helper()
+	app := appProject(r)
+	data, err := os.ReadFile(filepath.Join(r.Dir, filepath.FromSlash(r.TestProject)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, err := csproj.Parse(r.TestProject, data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var pkgs []string
+	for _, p := range doc.PackageReferences() {
+		pkgs = append(pkgs, p.ID)
+	}
+	for _, want := range []string{"xunit", "Microsoft.NET.Test.Sdk", "xunit.runner.visualstudio", "Moq"} {
+		if !slices.Contains(pkgs, want) {
+			t.Errorf("%s: no PackageReference to %s (has %v)", r.TestProject, want, pkgs)
+		}
+	}
+	refs := doc.ProjectReferences()
+	testDir := filepath.Join(r.Dir, filepath.FromSlash(filepath.Dir(r.TestProject)))
+	wantApp := filepath.Join(r.Dir, filepath.FromSlash(app))
+	if len(refs) != 1 || filepath.Join(testDir, filepath.FromSlash(strings.ReplaceAll(refs[0].Include, `\`, "/"))) != wantApp {
+		t.Errorf("%s: project references %+v, want one to %s", r.TestProject, refs, app)
+	}
+
+	d, err := rewrite.DiscoverAll([]string{r.Dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(d.Dependents) != 1 {
+		t.Fatalf("%d dependents, want the test project", len(d.Dependents))
+	}
+	dep := d.Dependents[0]
+	if dep.File != filepath.Join(r.Dir, filepath.FromSlash(r.TestProject)) || !dep.Test || !slices.Equal(dep.Apps, []string{wantApp}) {
+		t.Errorf("dependent %+v, want test project %s of %s", dep, r.TestProject, app)
+	}
+	var want []string
+	for p := range tree(t, testDir) {
+		if strings.HasSuffix(p, ".cs") {
+			want = append(want, filepath.Join(testDir, filepath.FromSlash(p)))
+		}
+	}
+	slices.Sort(want)
+	if got := slices.Sorted(slices.Values(dep.Sources)); len(want) == 0 || !slices.Equal(got, want) {
+		t.Errorf("test project compiles %v, want %v", got, want)
+	}
+}
+
+// scannedCalls migrates r with its dependents and counts the findings about
+// its test files that name one of the functions (Class.Method).
+func scannedCalls(t *testing.T, r Repo, names []string) int {
+	t.Helper()
+	tr, err := rewrite.MigrateTree([]string{r.Dir}, rewrite.Options{TargetFramework: "net10.0", Base: r.Dir, Rules: rules.All})
+	if err != nil {
+		t.Fatalf("MigrateTree: %v", err)
+	}
+	testDir := filepath.ToSlash(filepath.Dir(r.TestProject)) + "/"
+	n := 0
+	for _, f := range tr.Findings {
+		if f.Rule == "test-project" && strings.HasPrefix(f.Path, testDir) &&
+			slices.ContainsFunc(names, func(name string) bool { return strings.Contains(f.Message, name) }) {
+			n++
+		}
+	}
+	return n
+}
+
+// A testedFunc is a function method as a test sees it.
+type testedFunc struct {
+	params int
+	kind   string // the template, from the generator's record, to count coverage
+}
+
+// checkTestCalls parses the app's sources for its function classes and
+// methods, then checks every call in the test files whose receiver is a
+// function class (static calls) or a variable, field or helper of one: the
+// method must be a function of that class taking that many arguments. Each
+// class a test file calls must have all its functions called. It returns
+// the number of calls by template.
+func checkTestCalls(t *testing.T, r Repo, classes []*fnClass) map[string]int {
+	t.Helper()
+	testDir := filepath.ToSlash(filepath.Dir(r.TestProject)) + "/"
+	files := tree(t, r.Dir)
+	kindOf := map[string]string{}
+	for _, c := range classes {
+		for _, fn := range c.fns {
+			kindOf[c.name+"."+fn.method] = fn.kind
+		}
+	}
+
+	funcs := map[string]map[string]testedFunc{} // class → method → function
+	for p, data := range files {
+		if !strings.HasSuffix(p, ".cs") || strings.HasPrefix(p, testDir) || p == r.Broken {
+			continue
+		}
+		f, err := cs.Parse(p, data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		walkNodes(f.Root, func(n *sitter.Node) {
+			if n.Kind() != "method_declaration" || !strings.Contains(f.Text(n), "[FunctionName(") {
+				return
+			}
+			cls := enclosingClass(f, n)
+			if funcs[cls] == nil {
+				funcs[cls] = map[string]testedFunc{}
+			}
+			name := f.Text(n.ChildByFieldName("name"))
+			funcs[cls][name] = testedFunc{params: countNamed(n.ChildByFieldName("parameters"), "parameter"), kind: kindOf[cls+"."+name]}
+		})
+		f.Close()
+	}
+
+	calls := map[string]int{}
+	called := map[string]bool{} // "Class.Method"
+	for p, data := range files {
+		if !strings.HasPrefix(p, testDir) || !strings.HasSuffix(p, ".cs") {
+			continue
+		}
+		f, err := cs.Parse(p, data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// What each name holds: fields and locals by declared type, var
+		// locals by what constructs them or the helper that returns them.
+		returns := map[string]string{}
+		walkNodes(f.Root, func(n *sitter.Node) {
+			if n.Kind() == "method_declaration" {
+				returns[f.Text(n.ChildByFieldName("name"))] = f.Text(n.ChildByFieldName("returns"))
+			}
+		})
+		vars := map[string]string{}
+		walkNodes(f.Root, func(n *sitter.Node) {
+			if n.Kind() != "variable_declaration" {
+				return
+			}
+			typ := f.Text(n.ChildByFieldName("type"))
+			for i := uint(0); i < n.NamedChildCount(); i++ {
+				v := n.NamedChild(i)
+				if v.Kind() != "variable_declarator" {
+					continue
+				}
+				cls := typ
+				if typ == "var" {
+					cls = ""
+					for j := uint(0); j < v.NamedChildCount(); j++ {
+						switch x := v.NamedChild(j); x.Kind() {
+						case "object_creation_expression":
+							cls = f.Text(x.ChildByFieldName("type"))
+						case "invocation_expression":
+							cls = returns[f.Text(x.ChildByFieldName("function"))]
+						}
+					}
+				}
+				vars[f.Text(v.ChildByFieldName("name"))] = cls
+			}
+		})
+		inFile := map[string]bool{}
+		walkNodes(f.Root, func(n *sitter.Node) {
+			if n.Kind() != "invocation_expression" {
+				return
+			}
+			fn := n.ChildByFieldName("function")
+			if fn.Kind() != "member_access_expression" {
+				return
+			}
+			recv, method := f.Text(fn.ChildByFieldName("expression")), f.Text(fn.ChildByFieldName("name"))
+			cls := recv
+			if v, ok := vars[recv]; ok {
+				cls = v
+			}
+			methods, ok := funcs[cls]
+			if !ok {
+				return
+			}
+			line := f.Line(int(n.StartByte()))
+			fnc, ok := methods[method]
+			args := countNamed(n.ChildByFieldName("arguments"), "argument")
+			switch {
+			case !ok:
+				t.Errorf("%s:%d: %s.%s is not a function of the app", p, line, cls, method)
+			case args != fnc.params:
+				t.Errorf("%s:%d: %s.%s called with %d arguments, takes %d", p, line, cls, method, args, fnc.params)
+			default:
+				called[cls+"."+method] = true
+				inFile[cls] = true
+				calls[fnc.kind]++
+			}
+		})
+		f.Close()
+		if len(inFile) == 0 && !strings.Contains(p, "/Helpers/") {
+			t.Errorf("%s calls no function of the app", p)
+		}
+		for cls := range inFile {
+			for m := range funcs[cls] {
+				if !called[cls+"."+m] {
+					t.Errorf("%s tests %s but never calls %s", p, cls, m)
+				}
+			}
+		}
+	}
+	return calls
+}
+
+func walkNodes(n *sitter.Node, fn func(*sitter.Node)) {
+	fn(n)
+	for i := uint(0); i < n.NamedChildCount(); i++ {
+		walkNodes(n.NamedChild(i), fn)
+	}
+}
+
+func countNamed(n *sitter.Node, kind string) int {
+	c := 0
+	for i := uint(0); n != nil && i < n.NamedChildCount(); i++ {
+		if n.NamedChild(i).Kind() == kind {
+			c++
+		}
+	}
+	return c
+}
+
+func enclosingClass(f *cs.File, n *sitter.Node) string {
+	for p := n.Parent(); p != nil; p = p.Parent() {
+		if p.Kind() == "class_declaration" {
+			return f.Text(p.ChildByFieldName("name"))
+		}
+	}
+	return ""
+}
+
+// TestServiceFiles checks the service files: as many as asked in every app,
+// 100-400 lines, no Functions or WebJobs code, and left alone by the
+// migration.
+func TestServiceFiles(t *testing.T) {
+	const n = 9 // more than there are shapes, so some entity gets two
+	repos, err := Generate(t.TempDir(), Config{Repos: 20, Seed: 5, ServiceFiles: n, TestProjects: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	shortest, longest := maxServiceLines, 0
+	for _, r := range repos {
+		t.Run(r.Name, func(t *testing.T) {
+			want := n
+			if r.Kind == NotFunctions {
+				want = 0
+			}
+			if len(r.Services) != want {
+				t.Fatalf("%d service files, want %d", len(r.Services), want)
+			}
+			checkSources(t, r)
+			for _, p := range r.Services {
+				data, err := os.ReadFile(filepath.Join(r.Dir, filepath.FromSlash(p)))
+				if err != nil {
+					t.Fatal(err)
+				}
+				lines := bytes.Count(data, []byte("\n"))
+				shortest, longest = min(shortest, lines), max(longest, lines)
+				if lines < minServiceLines || lines > maxServiceLines {
+					t.Errorf("%s: %d lines", p, lines)
+				}
+				for _, bad := range []string{"FunctionName", "Microsoft.Azure.WebJobs", "FunctionsStartup", "Microsoft.Azure.Functions"} {
+					if bytes.Contains(data, []byte(bad)) {
+						t.Errorf("%s mentions %s", p, bad)
+					}
+				}
+			}
+			if r.Kind == AlreadyIsolated || r.Kind == NotFunctions {
+				return
+			}
+			changed := engineCheck(t, r)
+			for p := range changed {
+				if slices.Contains(r.Services, p) || (r.TestProject != "" && strings.HasPrefix(p, filepath.ToSlash(filepath.Dir(r.TestProject))+"/")) {
+					t.Errorf("the migration changed %s", p)
+				}
+			}
+		})
+	}
+	// The lengths spread over the range rather than bunching at one end.
+	if shortest > 150 || longest < 300 {
+		t.Errorf("service files run from %d to %d lines", shortest, longest)
 	}
 }
 

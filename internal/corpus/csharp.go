@@ -16,6 +16,7 @@ type csFile struct {
 	assembly   []string // assembly-level attributes, e.g. [assembly: FunctionsStartup(...)]
 	types      []string // each type's text at indentation 0
 	topLevel   string   // top-level statements (Program.cs); no namespace then
+	header     string   // lines before the usings: a copyright comment, #nullable enable
 }
 
 func (f *csFile) use(ns ...string) {
@@ -46,6 +47,7 @@ func sortUsings(us []string) []string {
 // render returns the file's text with LF line endings.
 func (f *csFile) render() string {
 	var b strings.Builder
+	b.WriteString(f.header)
 	for _, u := range sortUsings(f.usings) {
 		b.WriteString("using " + u + ";\n")
 	}
@@ -137,6 +139,11 @@ type method struct {
 	sig     string // modifiers, return type and name: "public static string Run"
 	params  []string
 	body    string
+	// kind names the template that wrote the method and names holds its
+	// key, value details (activity function names), so that generated
+	// tests know what to call and expect; neither is rendered.
+	kind  string
+	names []string
 }
 
 func (m method) render() string {

@@ -110,9 +110,12 @@ func (g *repoGen) functionFilesWith(templates []fnTemplate, suffixes []string, s
 			header = "public static class " + name
 		}
 		c.t = newType(header)
+		cls := g.fnClass(c, name)
 		start := g.r.IntN(len(templates))
 		for k := range g.functionsPerFile() {
-			c.t.add(templates[(start+k)%len(templates)](c).render())
+			m := templates[(start+k)%len(templates)](c)
+			cls.add(m)
+			c.t.add(m.render())
 		}
 		if !c.static {
 			var ds []dep
@@ -122,6 +125,7 @@ func (g *repoGen) functionFilesWith(templates []fnTemplate, suffixes []string, s
 				c.f.use("Microsoft.Extensions.Logging")
 				ds = []dep{{"ILogger<" + name + ">", "logger"}}
 			}
+			cls.deps = ds
 			c.t.members = append(ctorMembers(name, ds), c.t.members...)
 		}
 		c.f.types = append(c.f.types, c.t.render())
@@ -154,6 +158,7 @@ func httpGet(c *fnCtx) method {
 	c.f.use("System.Threading.Tasks")
 	name := c.fn("Get" + c.e.Name)
 	return method{
+		kind:  "http-get",
 		attrs: []string{c.attr(name)},
 		sig:   c.mods("async Task<IActionResult> " + c.t.memberName("Get"+c.e.Name)),
 		params: append([]string{
@@ -184,6 +189,7 @@ func httpCreate(c *fnCtx) method {
 	c.f.use("System", "System.IO", "System.Threading.Tasks", "Newtonsoft.Json")
 	name := c.fn("Create" + c.e.Name)
 	return method{
+		kind:    "http-create",
 		comment: "Accepts a new " + c.e.lower() + " and stores it.",
 		attrs:   []string{c.attr(name)},
 		sig:     c.mods("async Task<IActionResult> " + c.t.memberName("Create")),
@@ -212,6 +218,7 @@ func httpSearch(c *fnCtx) method {
 	c.f.use("System.Threading.Tasks")
 	name := c.fn("Search" + c.e.Plural)
 	return method{
+		kind:   "http-search",
 		attrs:  []string{c.attr(name)},
 		sig:    c.mods("async Task<IActionResult> " + c.t.memberName("Search")),
 		params: append([]string{`[HttpTrigger(AuthorizationLevel.Function, "get", Route = "` + c.route() + `")] HttpRequest req`}, c.logParam()...),
@@ -230,6 +237,7 @@ func httpDelete(c *fnCtx) method {
 	c.useStore()
 	name := c.fn("Delete" + c.e.Name)
 	return method{
+		kind:  "http-delete",
 		attrs: []string{c.attr(name)},
 		sig:   c.mods("IActionResult " + c.t.memberName("Delete")),
 		params: append([]string{
@@ -255,6 +263,7 @@ func httpHealth(c *fnCtx) method {
 	c.f.use("System")
 	name := c.fn(c.e.Name + "Health")
 	return method{
+		kind:   "http-health",
 		attrs:  []string{c.attr(name)},
 		sig:    c.mods("IActionResult " + c.t.memberName("Health")),
 		params: append([]string{`[HttpTrigger("get", Route = "` + c.route() + `/health")] HttpRequest req`}, c.logParam()...),
@@ -271,6 +280,7 @@ func httpUpdateMessage(c *fnCtx) method {
 	c.f.use("System.Net", "System.Net.Http", "System.Text", "System.Threading.Tasks", "Microsoft.Azure.WebJobs.Extensions.Http", "Newtonsoft.Json")
 	name := c.fn("Update" + c.e.Name)
 	return method{
+		kind:  "http-update-message",
 		attrs: []string{c.attr(name)},
 		sig:   c.mods("async Task<HttpResponseMessage> " + c.t.memberName("Update")),
 		params: append([]string{
@@ -372,6 +382,7 @@ func queueReturn(c *fnCtx) method {
 	conn := c.storageConn()
 	status := pick(c.g.r, statuses)
 	return method{
+		kind:  "queue-return",
 		attrs: []string{c.attr(name), `[return: Queue("` + c.queue(c.e.kebab()+"-"+status) + `"` + conn + `)]`},
 		sig:   c.mods("string " + c.t.memberName("Forward")),
 		params: append([]string{
@@ -392,6 +403,7 @@ func queueOut(c *fnCtx) method {
 	c.useModels()
 	name := c.fn("Check" + c.e.Name + "Total")
 	return method{
+		kind:  "queue-out",
 		attrs: []string{c.attr(name)},
 		sig:   c.mods("void " + c.t.memberName("CheckTotal")),
 		params: append([]string{
@@ -416,6 +428,7 @@ func queueCollector(c *fnCtx) method {
 	c.f.use("System", "System.Threading.Tasks")
 	name := c.fn("Split" + c.e.Name + "Batch")
 	return method{
+		kind:  "queue-collector",
 		attrs: []string{c.attr(name)},
 		sig:   c.mods("async Task " + c.t.memberName("SplitBatch")),
 		params: append([]string{
@@ -441,6 +454,7 @@ func blobCopy(c *fnCtx) method {
 	conn := c.storageConn()
 	container := c.queue(c.e.kebabPlural())
 	return method{
+		kind:  "blob-copy",
 		attrs: []string{c.attr(name)},
 		sig:   c.mods("void " + c.t.memberName("Archive")),
 		params: append([]string{
@@ -462,6 +476,7 @@ func queueBlobInput(c *fnCtx) method {
 	name := c.fn("Copy" + c.e.Name + "Document")
 	container := c.queue(c.e.kebab() + "-documents")
 	return method{
+		kind:  "queue-blob-input",
 		attrs: []string{c.attr(name)},
 		sig:   c.mods("async Task " + c.t.memberName("CopyDocument")),
 		params: append([]string{
@@ -487,6 +502,7 @@ func serviceBusTopic(c *fnCtx) method {
 	c.f.use("System", "System.Threading.Tasks", "Newtonsoft.Json")
 	name := c.fn("Audit" + c.e.Name + "Event")
 	return method{
+		kind:  "sb-topic",
 		attrs: []string{c.attr(name)},
 		sig:   c.mods("async Task " + c.t.memberName("AuditEvent")),
 		params: append([]string{
@@ -506,6 +522,7 @@ func serviceBusReturn(c *fnCtx) method {
 	c.f.use("Azure.Messaging.ServiceBus")
 	name := c.fn("Route" + c.e.Name + "Message")
 	return method{
+		kind:  "sb-return",
 		attrs: []string{c.attr(name), `[return: ServiceBus("` + c.queue(c.e.kebab()+"-routed") + `", Connection = "ServiceBusConnection")]`},
 		sig:   c.mods("string " + c.t.memberName("RouteMessage")),
 		params: append([]string{
@@ -526,6 +543,7 @@ func timerPlain(c *fnCtx) method {
 	c.f.use("System")
 	name := c.fn(pick(c.g.r, []string{"Purge", "Refresh", "Sync", "Reconcile"}) + c.e.Plural)
 	return method{
+		kind:    "timer-plain",
 		comment: "Runs on a fixed schedule (UTC).",
 		attrs:   []string{c.attr(name)},
 		sig:     c.mods("void " + c.t.memberName("Run")),
@@ -549,6 +567,7 @@ func timerExecutionContext(c *fnCtx) method {
 	c.g.setting(setting, pick(c.g.r, crons))
 	days := between(c.g.r, 7, 90)
 	return method{
+		kind:  "timer-exec",
 		attrs: []string{c.attr(name)},
 		sig:   c.mods("async Task " + c.t.memberName("Expire")),
 		params: append([]string{
@@ -570,6 +589,7 @@ func timerAppDirectory(c *fnCtx) method {
 	name := c.fn("Reload" + c.e.Name + "Rules")
 	file := c.e.kebab() + "-rules"
 	return method{
+		kind:  "timer-appdir",
 		attrs: []string{c.attr(name)},
 		sig:   c.mods("void " + c.t.memberName("ReloadRules")),
 		params: append([]string{
@@ -596,6 +616,7 @@ func timerQueue(c *fnCtx) method {
 	c.f.use("System")
 	name := c.fn("Schedule" + c.e.Name + "Digest")
 	return method{
+		kind:   "timer-queue",
 		attrs:  []string{c.attr(name), `[return: Queue("` + c.queue(c.e.kebab()+"-digests") + `")]`},
 		sig:    c.mods("string " + c.t.memberName("ScheduleDigest")),
 		params: append([]string{`[TimerTrigger("` + pick(c.g.r, crons) + `")] TimerInfo timer`}, c.logParam()...),

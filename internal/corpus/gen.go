@@ -48,6 +48,19 @@ type repoGen struct {
 	models       []noun
 	stores       []noun
 	sources      []*csFile
+
+	// Opt-in extras (Config.TestProjects, Config.ServiceFiles) draw from
+	// their own generators, so that turning them on leaves every other
+	// file as it was.
+	tr        *rand.Rand // the test project
+	sr        *rand.Rand // service files
+	fnClasses []*fnClass // the function classes, for the tests
+	testProj  string     // the test project file, "" when none
+	services  []string   // paths of the service files
+	// shared maps the type names service files have taken to "-", and
+	// helper types they share (PagedResult<T>...) to the namespace of the
+	// file that defines them.
+	shared map[string]string
 }
 
 func newRepoGen(cfg Config, i int, kind Kind) *repoGen {
@@ -57,6 +70,9 @@ func newRepoGen(cfg Config, i int, kind Kind) *repoGen {
 		kind:    kind,
 		fnNames: map[string]int{},
 		types:   map[string]int{},
+		tr:      rand.New(rand.NewPCG(uint64(cfg.Seed)^0x7e575e7, uint64(i)*0x9e3779b97f4a7c15+1)),
+		sr:      rand.New(rand.NewPCG(uint64(cfg.Seed)^0x5e41ce5, uint64(i)*0x9e3779b97f4a7c15+1)),
+		shared:  map[string]string{},
 	}
 }
 
@@ -258,8 +274,18 @@ func (g *repoGen) inProcessApp(body func()) {
 	if !g.noLocalSettings {
 		g.add(joinPath(g.projDir, "local.settings.json"), g.localSettings("dotnet"))
 	}
-	g.repoFiles([]string{proj})
+	var extra []string
+	if g.cfg.TestProjects && (g.kind.Migratable() || g.kind == ManualWork) {
+		g.testProj = g.testProjectPath()
+		extra = append(extra, g.testProj)
+	}
+	g.repoFiles([]string{proj}, extra)
 	g.deployFiles()
+	// The extras come last: g.r has drawn everything it ever will.
+	g.serviceFiles()
+	if g.testProj != "" {
+		g.testProject()
+	}
 }
 
 // flushSources renders the C# files, with CRLF and a BOM when g.crlf.
@@ -272,12 +298,18 @@ func (g *repoGen) flushSources() {
 		if f.path == g.broken && g.kind == BrokenSource {
 			text = breakSource(text, g.breakVariant)
 		}
-		if g.crlf {
-			text = "\ufeff" + strings.ReplaceAll(text, "\n", "\r\n")
-		}
-		g.add(f.path, text)
+		g.addCS(f.path, text)
 	}
 	g.sources = nil
+}
+
+// addCS adds a C# file given with LF line endings, converted to CRLF with
+// a BOM when g.crlf.
+func (g *repoGen) addCS(path, text string) {
+	if g.crlf {
+		text = "\ufeff" + strings.ReplaceAll(text, "\n", "\r\n")
+	}
+	g.add(path, text)
 }
 
 // writeModels adds a file per model with its store when one is needed.
@@ -448,8 +480,9 @@ func (g *repoGen) localSettings(runtime string) string {
 }
 
 // repoFiles adds the files at the repository root: README, .gitignore and
-// sometimes a solution file.
-func (g *repoGen) repoFiles(projects []string) {
+// sometimes a solution file. The solution lists projects, then extra, whose
+// GUIDs come from the test generator (see repoGen.tr).
+func (g *repoGen) repoFiles(projects, extra []string) {
 	title := g.app
 	if title == "" {
 		title = g.company + " " + g.domain
@@ -458,18 +491,23 @@ func (g *repoGen) repoFiles(projects []string) {
 		pick(g.r, []string{"Azure Functions", "Serverless back end", "Background processing"}), g.company, strings.ToLower(g.domain)))
 	g.add(".gitignore", "bin/\nobj/\n.vs/\n.vscode/\n*.user\nappsettings.*.local.json\n")
 	if chance(g.r, 1, 2) {
-		g.add(strings.ReplaceAll(title, " ", "")+".sln", solution(g.r, projects))
+		g.add(strings.ReplaceAll(title, " ", "")+".sln", solution(g.r, projects, g.tr, extra))
 	}
 }
 
-// solution renders a Visual Studio solution listing the projects.
-func solution(r *rand.Rand, projects []string) string {
+// solution renders a Visual Studio solution listing the projects and then
+// extra; the GUIDs of extra come from xr.
+func solution(r *rand.Rand, projects []string, xr *rand.Rand, extra []string) string {
 	var b strings.Builder
 	b.WriteString("\nMicrosoft Visual Studio Solution File, Format Version 12.00\n# Visual Studio Version 17\n")
 	b.WriteString("VisualStudioVersion = 17.8.34330.188\nMinimumVisualStudioVersion = 10.0.40219.1\n")
-	ids := make([]string, len(projects))
-	for i, p := range projects {
-		ids[i] = "{" + guid(r) + "}"
+	ids := make([]string, len(projects)+len(extra))
+	for i, p := range append(slices.Clone(projects), extra...) {
+		if i < len(projects) {
+			ids[i] = "{" + guid(r) + "}"
+		} else {
+			ids[i] = "{" + guid(xr) + "}"
+		}
 		name := p[strings.LastIndex(p, "/")+1:]
 		name = strings.TrimSuffix(name, ".csproj")
 		fmt.Fprintf(&b, "Project(\"{9A19103F-16F7-4668-BE54-9A1E7A4F7556}\") = \"%s\", \"%s\", \"%s\"\nEndProject\n",

@@ -154,6 +154,7 @@ func startupGet(c *fnCtx) method {
 	c.f.use("System.Threading.Tasks")
 	name := c.fn("Get" + c.e.Name)
 	return method{
+		kind:  "startup-get",
 		attrs: []string{c.attr(name)},
 		sig:   c.mods("async Task<IActionResult> " + c.t.memberName("Get")),
 		params: []string{
@@ -178,6 +179,7 @@ func startupUpsert(c *fnCtx) method {
 	c.f.use("System", "System.IO", "System.Threading.Tasks", "Newtonsoft.Json")
 	name := c.fn("Save" + c.e.Name)
 	return method{
+		kind:   "startup-upsert",
 		attrs:  []string{c.attr(name)},
 		sig:    c.mods("async Task<IActionResult> " + c.t.memberName("Save")),
 		params: []string{`[HttpTrigger(AuthorizationLevel.Function, "post", "put", Route = "` + c.route() + `")] HttpRequest req`},
@@ -203,6 +205,7 @@ func startupReprice(c *fnCtx) method {
 	c.f.use("System.Threading.Tasks")
 	name := c.fn("Reprice" + c.e.Name)
 	return method{
+		kind:  "startup-reprice",
 		attrs: []string{c.attr(name)},
 		sig:   c.mods("async Task " + c.t.memberName("Reprice")),
 		params: []string{
@@ -229,6 +232,7 @@ func startupReport(c *fnCtx) method {
 	c.f.use("System.Threading.Tasks")
 	name := c.fn("Count" + c.e.Plural)
 	return method{
+		kind:   "startup-report",
 		attrs:  []string{c.attr(name)},
 		sig:    c.mods("async Task " + c.t.memberName("Count")),
 		params: []string{`[TimerTrigger("` + pick(c.g.r, crons) + `")] TimerInfo timer`},
@@ -257,10 +261,12 @@ func (g *repoGen) durableApp() {
 		c.f.use("System", "System.Collections.Generic", "System.Threading.Tasks", "Microsoft.Azure.WebJobs",
 			"Microsoft.Azure.WebJobs.Extensions.DurableTask", "Microsoft.Extensions.Logging")
 		c.t = newType("public static class " + name)
+		cls := g.fnClass(c, name)
 		workflows := (g.functionsPerFile() + 3) / 4
 		start := r.IntN(len(durableWorkflows))
 		for w := range workflows {
 			for _, m := range durableWorkflows[(start+w)%len(durableWorkflows)](c) {
+				cls.add(m)
 				c.t.add(m.render())
 			}
 		}
@@ -282,6 +288,8 @@ func durableChain(c *fnCtx) []method {
 	}
 	return []method{
 		{
+			kind:  "chain-start",
+			names: []string{"Orch", orch, "Validate", validate, "Notify", notify},
 			attrs: []string{c.attr(start)},
 			sig:   "public static async Task<HttpResponseMessage> " + c.t.memberName("Start"+c.e.Name),
 			params: []string{
@@ -297,6 +305,8 @@ return starter.CreateCheckStatusResponse(req, instanceId);
 `),
 		},
 		{
+			kind:   "chain-orch",
+			names:  []string{"Orch", orch, "Validate", validate, "Notify", notify},
 			attrs:  []string{c.attr(orch)},
 			sig:    "public static async Task<List<string>> " + c.t.memberName("Run"+c.e.Name),
 			params: []string{"[OrchestrationTrigger] IDurableOrchestrationContext context", "ILogger log"},
@@ -311,6 +321,8 @@ return steps;
 `),
 		},
 		{
+			kind:   "chain-validate",
+			names:  []string{"Orch", orch, "Validate", validate, "Notify", notify},
 			attrs:  []string{c.attr(validate)},
 			sig:    "public static string " + c.t.memberName("Validate"+c.e.Name),
 			params: []string{"[ActivityTrigger] string id", "ILogger log"},
@@ -320,6 +332,8 @@ return id + ":validated";
 `),
 		},
 		{
+			kind:   "chain-notify",
+			names:  []string{"Orch", orch, "Validate", validate, "Notify", notify},
 			attrs:  []string{c.attr(notify)},
 			sig:    "public static async Task<string> " + c.t.memberName("Notify"+c.e.Name),
 			params: []string{"[ActivityTrigger] IDurableActivityContext context", "ILogger log"},
@@ -343,6 +357,8 @@ func durableFanOut(c *fnCtx) []method {
 	x := func(s string) string { return c.ex(s, "Orch", orch, "Price", price, "Record", record) }
 	return []method{
 		{
+			kind:  "fanout-start",
+			names: []string{"Orch", orch, "Price", price, "Record", record},
 			attrs: []string{c.attr(start)},
 			sig:   "public static async Task<IActionResult> " + c.t.memberName("StartPricing"),
 			params: []string{
@@ -359,6 +375,8 @@ return client.CreateCheckStatusResponse(req, instanceId);
 `),
 		},
 		{
+			kind:   "fanout-orch",
+			names:  []string{"Orch", orch, "Price", price, "Record", record},
 			attrs:  []string{c.attr(orch)},
 			sig:    "public static async Task<decimal> " + c.t.memberName("PriceAll"),
 			params: []string{"[OrchestrationTrigger] IDurableOrchestrationContext context"},
@@ -377,6 +395,8 @@ return sum;
 `),
 		},
 		{
+			kind:   "fanout-price",
+			names:  []string{"Orch", orch, "Price", price, "Record", record},
 			attrs:  []string{c.attr(price)},
 			sig:    "public static decimal " + c.t.memberName("PriceOne"),
 			params: []string{"[ActivityTrigger] string id", "ILogger log"},
@@ -386,6 +406,8 @@ return id.Length * 1.5m;
 `),
 		},
 		{
+			kind:   "fanout-record",
+			names:  []string{"Orch", orch, "Price", price, "Record", record},
 			attrs:  []string{c.attr(record)},
 			sig:    "public static void " + c.t.memberName("RecordTotal"),
 			params: []string{"[ActivityTrigger] decimal total", "ILogger log"},
@@ -406,6 +428,8 @@ func durableRetry(c *fnCtx) []method {
 	}
 	return []method{
 		{
+			kind:  "retry-start",
+			names: []string{"Orch", orch, "Export", export, "Publish", publish},
 			attrs: []string{c.attr(start)},
 			sig:   "public static async Task " + c.t.memberName("ScheduleExport"),
 			params: []string{
@@ -419,6 +443,8 @@ log.LogInformation("Scheduled {{lower}} export {InstanceId}", instanceId);
 `),
 		},
 		{
+			kind:   "retry-orch",
+			names:  []string{"Orch", orch, "Export", export, "Publish", publish},
 			attrs:  []string{c.attr(orch)},
 			sig:    "public static async Task<string> " + c.t.memberName("Export"),
 			params: []string{"[OrchestrationTrigger] IDurableOrchestrationContext context", "ILogger log"},
@@ -434,6 +460,8 @@ return result;
 `),
 		},
 		{
+			kind:   "retry-export",
+			names:  []string{"Orch", orch, "Export", export, "Publish", publish},
 			attrs:  []string{c.attr(export)},
 			sig:    "public static string " + c.t.memberName("ExportDay"),
 			params: []string{"[ActivityTrigger] string day", "ILogger log"},
@@ -443,6 +471,8 @@ return "{{kebab}}-export-" + day + ".csv";
 `),
 		},
 		{
+			kind:   "retry-publish",
+			names:  []string{"Orch", orch, "Export", export, "Publish", publish},
 			attrs:  []string{c.attr(publish)},
 			sig:    "public static string " + c.t.memberName("Publish"),
 			params: []string{"[ActivityTrigger] string file", "ILogger log"},
@@ -469,8 +499,11 @@ func (g *repoGen) manualWorkApp() {
 	c.f = g.newSource(joinPath(g.projDir, g.funcDir, name+".cs"), g.funcNS())
 	g.manual = c.f.path
 	c.t = newType("public static class " + name)
+	cls := g.fnClass(c, name)
 	for _, t := range chosen {
-		c.t.add(t(c).render())
+		m := t(c)
+		cls.add(m)
+		c.t.add(m.render())
 	}
 	c.f.types = append(c.f.types, c.t.render())
 }
@@ -482,6 +515,7 @@ func manualBinder(c *fnCtx) method {
 	c.f.use("System.Threading.Tasks", "Newtonsoft.Json")
 	name := c.fn("Export" + c.e.Name)
 	return method{
+		kind:    "manual-binder",
 		comment: "Writes each " + c.e.lower() + " to a blob whose name is only known at run time.",
 		attrs:   []string{c.attr(name)},
 		sig:     c.mods("async Task " + c.t.memberName("Export")),
@@ -512,6 +546,7 @@ func manualTwilio(c *fnCtx) method {
 	c.f.use("Twilio.Rest.Api.V2010.Account", "Twilio.Types")
 	name := c.fn("Text" + c.e.Name + "Status")
 	return method{
+		kind: "manual-twilio",
 		attrs: []string{
 			c.attr(name),
 			`[return: TwilioSms(AccountSidSetting = "TwilioAccountSid", AuthTokenSetting = "TwilioAuthToken", From = "+1555010` + fmt.Sprintf("%04d", c.g.r.IntN(10000)) + `")]`,
@@ -534,6 +569,7 @@ func manualClaims(c *fnCtx) method {
 	c.f.use("System.Security.Claims", "System.Threading.Tasks")
 	name := c.fn("My" + c.e.Plural)
 	return method{
+		kind:  "manual-claims",
 		attrs: []string{c.attr(name)},
 		sig:   c.mods("async Task<IActionResult> " + c.t.memberName("Mine")),
 		params: []string{
@@ -669,7 +705,8 @@ return new CreatedResult($"/api/{{route}}/{Guid.NewGuid():N}", request);
 	g.flushSources()
 	g.add(joinPath(g.projDir, "host.json"), g.hostJSON())
 	g.add(joinPath(g.projDir, "local.settings.json"), g.localSettings("dotnet-isolated"))
-	g.repoFiles([]string{proj})
+	g.repoFiles([]string{proj}, nil)
+	g.serviceFiles()
 }
 
 // notFunctions writes a .NET repository without Functions: a console app
@@ -802,5 +839,5 @@ app.Run();
 		projects = append(projects, proj)
 	}
 	g.flushSources()
-	g.repoFiles(projects)
+	g.repoFiles(projects, nil)
 }
