@@ -5,7 +5,8 @@
 //	go test ./bench -run '^$' -bench . -benchmem
 //	go test ./bench -run '^$' -bench . -benchmem -args -corpus /path/to/apps
 //
-// Without -corpus the files come from internal/corpus (-repos, -seed).
+// Without -corpus the files come from internal/corpus (-repos, -seed,
+// -services).
 package bench
 
 import (
@@ -30,9 +31,10 @@ import (
 )
 
 var (
-	corpusFlag = flag.String("corpus", "", "benchmark this folder of apps instead of a generated corpus")
-	reposFlag  = flag.Int("repos", 60, "repositories to generate when -corpus is not given")
-	seedFlag   = flag.Int64("seed", 1, "seed of the generated corpus")
+	corpusFlag   = flag.String("corpus", "", "benchmark this folder of apps instead of a generated corpus")
+	reposFlag    = flag.Int("repos", 60, "repositories to generate when -corpus is not given")
+	seedFlag     = flag.Int64("seed", 1, "seed of the generated corpus")
+	servicesFlag = flag.Int("services", 3, "ordinary (non-function) C# files per generated app")
 )
 
 var (
@@ -62,7 +64,9 @@ func root(b *testing.B) string {
 			return
 		}
 		corpusRoot = filepath.Join(tempDir, "corpus")
-		_, corpusErr = corpus.Generate(corpusRoot, corpus.Config{Repos: *reposFlag, Seed: *seedFlag})
+		// Apps of realistic shape: functions of every kind, CRLF and BOM
+		// files, Startup, Durable, service code and a test project.
+		_, corpusErr = corpus.Generate(corpusRoot, corpus.Config{Repos: *reposFlag, Seed: *seedFlag, TestProjects: true, ServiceFiles: *servicesFlag})
 	})
 	if corpusErr != nil {
 		b.Fatal(corpusErr)
