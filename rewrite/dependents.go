@@ -51,19 +51,23 @@ func ScanDependents(deps []*Dependent, apps []*Result, opt Options) ([]report.Fi
 		}
 		byApp[r.Project.File] = idx
 	}
-	var out []report.Finding
-	for _, d := range deps {
+	found := make([][]report.Finding, len(deps))
+	errs := make([]error, len(deps))
+	forEach(len(deps), func(i int) {
 		idx := &funcIndex{classes: map[string]*classChange{}, funcs: map[string][]*funcChange{}}
-		for _, app := range d.Apps {
+		for _, app := range deps[i].Apps {
 			if x := byApp[app]; x != nil {
 				idx.merge(x)
 			}
 		}
-		fs, err := scanDependent(d, idx, opt)
-		if err != nil {
-			return nil, err
+		found[i], errs[i] = scanDependent(deps[i], idx, opt)
+	})
+	var out []report.Finding
+	for i := range deps {
+		if errs[i] != nil {
+			return nil, errs[i]
 		}
-		out = append(out, fs...)
+		out = append(out, found[i]...)
 	}
 	sort.SliceStable(out, func(i, j int) bool {
 		a, b := out[i], out[j]
@@ -594,45 +598,112 @@ func scanDependent(d *Dependent, idx *funcIndex, opt Options) ([]report.Finding,
 	}
 
 	// Parse everything first: global usings and the project's own type
-	// names decide how names read in every file.
+	// names decide how names read in every file. As in a migration, trees
+	// wait for the scan only within treeBudget; the others are parsed again.
 	type source struct {
-		f *cs.File
-		m *cs.Model
+		path    string
+		src     []byte
+		problem string // why the file cannot be read, for a finding
+		action  string // and what to do about it
+		err     error
+		f       *cs.File
+		m       *cs.Model
+		globals []string // global usings
+		own     map[string]bool
+		held    int64
+		out     []report.Finding
 	}
-	var sources []source
+	sources := make([]source, len(d.Sources))
 	defer func() {
-		for _, src := range sources {
-			src.f.Close()
+		for i := range sources {
+			sources[i].f.Close()
+			treeBudget.Add(sources[i].held)
 		}
 	}()
-	for _, abs := range d.Sources {
-		path := dependentPath(opt, abs)
-		src, err := readFile(abs)
+	open := func(src *source) error {
+		if src.f != nil {
+			return nil
+		}
+		f, err := cs.Parse(src.path, src.src)
 		if err != nil {
-			s.add(path, 0, 0, err.Error(), "review this file by hand", s.ref())
-			continue
+			return err
 		}
-		if why := textProblem(src); why != "" {
-			s.add(path, 0, 0, path+" "+why, "convert it to UTF-8 and run funcmigrate again", s.ref())
-			continue
-		}
-		f, err := cs.Parse(path, src)
+		src.f, src.m = f, cs.Analyze(f)
+		return nil
+	}
+	forEach(len(sources), func(i int) {
+		src := &sources[i]
+		abs := d.Sources[i]
+		src.path = dependentPath(opt, abs)
+		data, err := readFile(abs)
 		if err != nil {
-			return nil, err
+			src.problem, src.action = err.Error(), "review this file by hand"
+			return
 		}
-		m := cs.Analyze(f)
-		sources = append(sources, source{f, m})
-		for _, u := range m.Usings {
+		if why := textProblem(data); why != "" {
+			src.problem, src.action = src.path+" "+why, "convert it to UTF-8 and run funcmigrate again"
+			return
+		}
+		src.src = data
+		if src.err = open(src); src.err != nil {
+			return
+		}
+		for _, u := range src.m.Usings {
 			if u.Global && !u.Static && u.Alias == "" {
-				s.imports[u.Name] = true
+				src.globals = append(src.globals, u.Name)
 			}
 		}
-		ownTypeNames(f.Root, f, s.own)
+		src.own = map[string]bool{}
+		ownTypeNames(src.f.Root, src.f, src.own)
+		if treeBudget.Add(-int64(len(data))) >= 0 {
+			src.held = int64(len(data))
+		} else {
+			treeBudget.Add(int64(len(data)))
+			src.f.Close()
+			src.f, src.m = nil, nil
+		}
+	})
+	for i := range sources {
+		src := &sources[i]
+		switch {
+		case src.err != nil:
+			return nil, src.err
+		case src.problem != "":
+			s.add(src.path, 0, 0, src.problem, src.action, s.ref())
+			continue
+		}
+		for _, g := range src.globals {
+			s.imports[g] = true
+		}
+		for name := range src.own {
+			s.own[name] = true
+		}
 	}
-	for _, src := range sources {
-		fs := &fileScan{depScan: s, f: src.f, m: src.m, imports: map[string]bool{}, aliases: map[string]string{},
+	// Each file reports into its own list, kept in file order.
+	forEach(len(sources), func(i int) {
+		src := &sources[i]
+		if src.problem != "" {
+			return
+		}
+		if src.err = open(src); src.err != nil {
+			return
+		}
+		ds := *s
+		ds.out = nil
+		fs := &fileScan{depScan: &ds, f: src.f, m: src.m, imports: map[string]bool{}, aliases: map[string]string{},
 			decls: map[string][]varDecl{}, returns: map[string]string{}, reported: map[string]bool{}}
 		fs.scan()
+		src.out = ds.out
+		src.f.Close()
+		src.f, src.m = nil, nil
+		treeBudget.Add(src.held)
+		src.held = 0
+	})
+	for i := range sources {
+		if sources[i].err != nil {
+			return nil, sources[i].err
+		}
+		s.out = append(s.out, sources[i].out...)
 	}
 	return s.out, nil
 }
