@@ -1,7 +1,9 @@
 package cs
 
 import (
+	"sort"
 	"strings"
+	"sync"
 
 	sitter "github.com/tree-sitter/go-tree-sitter"
 )
@@ -31,6 +33,8 @@ var (
 	kNamespace     = kind("namespace_declaration")
 	kFileNamespace = kind("file_scoped_namespace_declaration")
 	kVarDeclarator = kind("variable_declarator")
+	kCreation      = kind("object_creation_expression")
+	kCatchDecl     = kind("catch_declaration")
 )
 
 func kind(name string) uint16 {
@@ -50,7 +54,104 @@ type Model struct {
 	Functions  []*Function    // methods carrying [FunctionName]
 	Attributes []*Attribute   // every attribute in the file, in source order
 	Idents     []*sitter.Node // every identifier in the file, in source order
+	Creations  []*sitter.Node // every object_creation_expression, in source order
+	Catches    []*sitter.Node // every catch_declaration, in source order
 	Namespace  string         // first namespace declared (block or file-scoped)
+
+	// identList and byName index Idents, so that rules look identifiers up
+	// by name instead of scanning the file for each variable or function.
+	identList []Ident
+	byName    map[string][]Ident
+	// parents maps the nodes the walk visited to their parents (see Parent).
+	parents map[uintptr]*sitter.Node
+
+	memoMu sync.Mutex // files are migrated concurrently
+	memo   map[any]*memoEntry
+}
+
+// An Ident is an identifier with its name and byte range, read once: rules
+// filter on them without a cgo call or a string copy per identifier.
+type Ident struct {
+	Node       *sitter.Node
+	Name       string
+	Start, End uint
+}
+
+// Parent returns n.Parent(), from the walk when it visited n. Tree-sitter
+// finds a parent by searching down from the root, past every sibling before
+// each node on the way: in a class of thousands of members each call costs
+// as much as a walk through all of them.
+func (m *Model) Parent(n *sitter.Node) *sitter.Node {
+	if p, ok := m.parents[n.Id()]; ok {
+		return p
+	}
+	return n.Parent()
+}
+
+// IdentList returns Idents with their names and ranges, in source order.
+func (m *Model) IdentList() []Ident { return m.identList }
+
+// Named returns the identifiers spelled name, in source order.
+func (m *Model) Named(name string) []Ident { return m.byName[name] }
+
+// NamedWithin returns the identifiers spelled name that lie inside n, in
+// source order.
+func (m *Model) NamedWithin(name string, n *sitter.Node) []Ident {
+	list := m.Named(name)
+	start, end := n.StartByte(), n.EndByte()
+	lo := sort.Search(len(list), func(i int) bool { return list[i].Start >= start })
+	hi := lo + sort.Search(len(list)-lo, func(i int) bool { return list[lo+i].Start > end })
+	out := list[lo:hi:hi]
+	for i, id := range out {
+		if id.End > end { // starts where n ends: rare, so filter only then
+			kept := append([]Ident(nil), out[:i]...)
+			for _, id := range out[i+1:] {
+				if id.End <= end {
+					kept = append(kept, id)
+				}
+			}
+			return kept
+		}
+	}
+	return out
+}
+
+func (m *Model) addIdent(n *sitter.Node, start, end uint) {
+	id := Ident{Node: n, Start: start, End: end}
+	text := m.File.Src[start:end]
+	same := m.byName[string(text)] // no copy: the lookup does not keep text
+	if len(same) > 0 {
+		id.Name = same[0].Name // one string per name, not one per use
+	} else {
+		id.Name = string(text)
+	}
+	m.Idents = append(m.Idents, n)
+	m.identList = append(m.identList, id)
+	m.byName[id.Name] = append(same, id)
+}
+
+type memoEntry struct {
+	once  sync.Once
+	value any
+}
+
+// Memo returns what build returns for key, calling build once per file:
+// what several rules derive from a model (Durable variables, lookup tables)
+// is computed by the first rule that asks for it. It is safe for concurrent
+// use; build must not ask for its own key.
+func (m *Model) Memo(key any, build func() any) any {
+	m.memoMu.Lock()
+	e, ok := m.memo[key]
+	if !ok {
+		if m.memo == nil {
+			m.memo = map[any]*memoEntry{}
+		}
+		e = &memoEntry{}
+		m.memo[key] = e
+	}
+	m.memoMu.Unlock()
+	e.once.Do(func() { e.value = build() })
+	return e.value
 }
 
 // A Using is a using directive.
@@ -94,6 +195,13 @@ type Function struct {
 	Returns      []*sitter.Node // return statements of the method itself (not of nested lambdas or local functions)
 	BodyIdents   []*sitter.Node // identifiers inside the body
 	Declarations []string       // names declared inside the body (locals, lambda parameters, local functions)
+
+	bodyStart, bodyEnd uint // Body's range, read once for the walk
+}
+
+// inBody reports whether the range start…end lies in fn's body.
+func (fn *Function) inBody(start, end uint) bool {
+	return fn != nil && fn.Body != nil && start >= fn.bodyStart && end <= fn.bodyEnd
 }
 
 // A Param is a method parameter.
@@ -132,7 +240,8 @@ type Arg struct {
 
 // Analyze builds the model of f in one walk.
 func Analyze(f *File) *Model {
-	m := &Model{File: f}
+	// About half the nodes are named: sized so, the map need not grow.
+	m := &Model{File: f, byName: map[string][]Ident{}, parents: make(map[uintptr]*sitter.Node, f.Root.DescendantCount()/2)}
 	w := walker{m: m, f: f}
 	w.node(f.Root, nil, nil)
 	return m
@@ -141,6 +250,19 @@ func Analyze(f *File) *Model {
 type walker struct {
 	m *Model
 	f *File
+	// path holds the named ancestors of the node visited, innermost last:
+	// what Parent would return, without tree-sitter's search from the root,
+	// which takes time in proportion to the siblings before the node.
+	path []*sitter.Node
+}
+
+// ancestor returns the i-th named ancestor of the node visited (1 is its
+// parent), or nil.
+func (w *walker) ancestor(i int) *sitter.Node {
+	if i > len(w.path) {
+		return nil
+	}
+	return w.path[len(w.path)-i]
 }
 
 func (w *walker) text(n *sitter.Node) string { return w.f.Text(n) }
@@ -148,6 +270,9 @@ func (w *walker) text(n *sitter.Node) string { return w.f.Text(n) }
 // node visits n. cls is the innermost class; fn is the function whose body
 // (or nested lambda) we are in.
 func (w *walker) node(n *sitter.Node, cls *Class, fn *Function) {
+	if p := w.ancestor(1); p != nil {
+		w.m.parents[n.Id()] = p
+	}
 	switch n.KindId() {
 	case kUsing:
 		w.using(n)
@@ -161,34 +286,35 @@ func (w *walker) node(n *sitter.Node, cls *Class, fn *Function) {
 	case kClass:
 		cls = w.class(n)
 	case kMethod:
-		if f := w.method(n, cls); f != nil {
-			w.children(n, cls, f)
-			return
+		kids := NamedChildren(n)
+		if f := w.method(n, kids, cls); f != nil {
+			fn = f
 		}
+		w.visit(n, kids, cls, fn)
+		return
 	case kCtor:
 		if cls != nil {
 			cls.HasCtor = true
 		}
 	case kAttr:
 		w.m.Attributes = append(w.m.Attributes, w.attribute(n, fn))
+	case kCreation:
+		w.m.Creations = append(w.m.Creations, n)
+	case kCatchDecl:
+		w.m.Catches = append(w.m.Catches, n)
 	case kIdentifier:
-		w.m.Idents = append(w.m.Idents, n)
-		if fn != nil && fn.Body != nil && within(n, fn.Body) {
+		start, end := n.StartByte(), n.EndByte()
+		w.m.addIdent(n, start, end)
+		if fn.inBody(start, end) {
 			fn.BodyIdents = append(fn.BodyIdents, n)
 		}
 		return
 	case kReturn:
-		if fn != nil && fn.Body != nil && within(n, fn.Body) && !nestedScope(n, fn.Body) {
+		if fn.inBody(n.StartByte(), n.EndByte()) && !w.nestedScope(fn.Body) {
 			fn.Returns = append(fn.Returns, n)
 		}
-	case kVarDeclarator, kLocalFunc:
-		if fn != nil && fn.Body != nil && within(n, fn.Body) {
-			if name := n.ChildByFieldName("name"); name != nil {
-				fn.Declarations = append(fn.Declarations, w.text(name))
-			}
-		}
-	case kParam:
-		if fn != nil && fn.Body != nil && within(n, fn.Body) {
+	case kVarDeclarator, kLocalFunc, kParam:
+		if fn.inBody(n.StartByte(), n.EndByte()) {
 			if name := n.ChildByFieldName("name"); name != nil {
 				fn.Declarations = append(fn.Declarations, w.text(name))
 			}
@@ -198,19 +324,64 @@ func (w *walker) node(n *sitter.Node, cls *Class, fn *Function) {
 }
 
 func (w *walker) children(n *sitter.Node, cls *Class, fn *Function) {
-	for i := uint(0); i < n.NamedChildCount(); i++ {
-		w.node(n.NamedChild(i), cls, fn)
+	w.visit(n, NamedChildren(n), cls, fn)
+}
+
+// visit visits kids, the named children of n.
+func (w *walker) visit(n *sitter.Node, kids []*sitter.Node, cls *Class, fn *Function) {
+	w.path = append(w.path, n)
+	for _, ch := range kids {
+		w.node(ch, cls, fn)
 	}
+	w.path = w.path[:len(w.path)-1]
 }
 
-func within(n, outer *sitter.Node) bool {
-	return n.StartByte() >= outer.StartByte() && n.EndByte() <= outer.EndByte()
+// wide is the number of named children from which NamedChildren steps with
+// a cursor: tree-sitter finds NamedChild(i) by scanning from the first
+// child, so indexing through a class of thousands of members would take
+// quadratic time, while a cursor also stops at every anonymous token and so
+// costs more cgo calls on the narrow nodes that make up most of a tree.
+const wide = 32
+
+// NamedChildren returns n's named children, in order, in time linear in
+// their number (see wide).
+func NamedChildren(n *sitter.Node) []*sitter.Node {
+	count := n.NamedChildCount()
+	out := make([]*sitter.Node, 0, count)
+	if count < wide {
+		for i := uint(0); i < count; i++ {
+			out = append(out, n.NamedChild(i))
+		}
+		return out
+	}
+	c := n.Walk()
+	defer c.Close()
+	var visit func()
+	visit = func() {
+		if !c.GotoFirstChild() {
+			return
+		}
+		for {
+			if ch := c.Node(); ch.IsNamed() {
+				out = append(out, ch)
+			} else {
+				visit() // see through it, as NamedChild does
+			}
+			if !c.GotoNextSibling() {
+				break
+			}
+		}
+		c.GotoParent()
+	}
+	visit()
+	return out
 }
 
-// nestedScope reports whether n sits inside a lambda, anonymous method or
-// local function that is itself inside body.
-func nestedScope(n, body *sitter.Node) bool {
-	for p := n.Parent(); p != nil && p.StartByte() >= body.StartByte(); p = p.Parent() {
+// nestedScope reports whether the node visited sits inside a lambda,
+// anonymous method or local function that is itself inside body.
+func (w *walker) nestedScope(body *sitter.Node) bool {
+	for i := 1; w.ancestor(i) != nil && w.ancestor(i).StartByte() >= body.StartByte(); i++ {
+		p := w.ancestor(i)
 		if p.Id() == body.Id() {
 			return false
 		}
@@ -266,8 +437,7 @@ func (w *walker) class(n *sitter.Node) *Class {
 		}
 	}
 	if c.Body != nil {
-		for i := uint(0); i < c.Body.NamedChildCount(); i++ {
-			mem := c.Body.NamedChild(i)
+		for _, mem := range NamedChildren(c.Body) {
 			if name := mem.ChildByFieldName("name"); name != nil {
 				c.Members = append(c.Members, w.text(name))
 			}
@@ -304,12 +474,16 @@ func collectDeclarators(n *sitter.Node, fn func(*sitter.Node)) {
 	}
 }
 
-// method returns the Function for a method with [FunctionName], else nil.
-func (w *walker) method(n *sitter.Node, cls *Class) *Function {
+// method returns the Function for a method with [FunctionName], else nil;
+// kids are the method's named children.
+func (w *walker) method(n *sitter.Node, kids []*sitter.Node, cls *Class) *Function {
+	kinds := make([]uint16, len(kids))
+	for i, ch := range kids {
+		kinds[i] = ch.KindId()
+	}
 	var nameAttr *sitter.Node
-	for i := uint(0); i < n.NamedChildCount(); i++ {
-		ch := n.NamedChild(i)
-		if ch.KindId() != kAttrList {
+	for i, ch := range kids {
+		if kinds[i] != kAttrList {
 			continue
 		}
 		for j := uint(0); j < ch.NamedChildCount(); j++ {
@@ -327,18 +501,20 @@ func (w *walker) method(n *sitter.Node, cls *Class) *Function {
 	fn := &Function{Node: n, Class: cls, ReturnType: n.ChildByFieldName("returns"),
 		ParamList: n.ChildByFieldName("parameters"), Body: n.ChildByFieldName("body")}
 	if fn.Body == nil { // expression-bodied: the arrow clause is an unnamed-field child
-		for i := uint(0); i < n.NamedChildCount(); i++ {
-			if ch := n.NamedChild(i); ch.KindId() == kArrow {
+		for i, ch := range kids {
+			if kinds[i] == kArrow {
 				fn.Body = ch
 			}
 		}
 	}
+	if fn.Body != nil {
+		fn.bodyStart, fn.bodyEnd = fn.Body.StartByte(), fn.Body.EndByte()
+	}
 	if name := n.ChildByFieldName("name"); name != nil {
 		fn.Name = w.text(name)
 	}
-	for i := uint(0); i < n.NamedChildCount(); i++ {
-		ch := n.NamedChild(i)
-		if ch.KindId() == kModifier {
+	for i, ch := range kids {
+		if kinds[i] == kModifier {
 			fn.Modifiers = append(fn.Modifiers, ch)
 			switch w.text(ch) {
 			case "static":
@@ -397,7 +573,7 @@ func attrName(f *File, a *sitter.Node) (name, qualifier string) {
 }
 
 func (w *walker) attribute(n *sitter.Node, fn *Function) *Attribute {
-	a := &Attribute{Node: n, List: n.Parent(), NameNode: n.ChildByFieldName("name")}
+	a := &Attribute{Node: n, List: w.ancestor(1), NameNode: n.ChildByFieldName("name")}
 	a.Name, a.Qualifier = attrName(w.f, n)
 	if a.List != nil {
 		for i := uint(0); i < a.List.NamedChildCount(); i++ {
@@ -417,7 +593,7 @@ func (w *walker) attribute(n *sitter.Node, fn *Function) *Attribute {
 		}
 	}
 	// Attach to the function or parameter that carries it.
-	if holder := a.List.Parent(); holder != nil && fn != nil {
+	if holder := w.ancestor(2); holder != nil && fn != nil {
 		if holder.Id() == fn.Node.Id() {
 			a.Func = fn
 			fn.MethodAttrs = append(fn.MethodAttrs, a)

@@ -101,10 +101,10 @@ func binderParams(m *cs.Model, fn *cs.Function) []*binderParam {
 		}
 		bp := &binderParam{param: prm}
 		for _, id := range fn.BodyIdents {
-			if f.Text(id) != prm.Name || !isVariableUse(f, id) {
+			if f.Text(id) != prm.Name || !isVariableUse(m, id) {
 				continue
 			}
-			if u := classifyBinderUse(f, id); u.to != "nameof" {
+			if u := classifyBinderUse(m, id); u.to != "nameof" {
 				bp.uses = append(bp.uses, u)
 			}
 		}
@@ -126,8 +126,9 @@ func isBinderType(m *cs.Model, t string) bool {
 	return strings.HasPrefix(t, "Microsoft.Azure.WebJobs.") || !strings.Contains(t, ".") && importsInProcess(m)
 }
 
-func classifyBinderUse(f *cs.File, id *sitter.Node) binderUse {
-	par := id.Parent()
+func classifyBinderUse(m *cs.Model, id *sitter.Node) binderUse {
+	f := m.File
+	par := m.Parent(id)
 	switch {
 	case par == nil:
 	case par.Kind() == "member_access_expression":
@@ -135,15 +136,15 @@ func classifyBinderUse(f *cs.File, id *sitter.Node) binderUse {
 			break
 		}
 		name, _ := binderMethod(f, par.ChildByFieldName("name"))
-		call := par.Parent()
+		call := m.Parent(par)
 		if (name == "BindAsync" || name == "Bind") && call != nil && call.Kind() == "invocation_expression" {
 			if fn := call.ChildByFieldName("function"); fn != nil && fn.Id() == par.Id() {
 				return binderUse{kind: binderCall, node: call}
 			}
 		}
 	case par.Kind() == "argument":
-		if list := par.Parent(); list != nil && list.Kind() == "argument_list" {
-			if callee := list.Parent(); callee != nil {
+		if list := m.Parent(par); list != nil && list.Kind() == "argument_list" {
+			if callee := m.Parent(list); callee != nil {
 				switch callee.Kind() {
 				case "invocation_expression":
 					if fn := callee.ChildByFieldName("function"); fn != nil {
@@ -184,8 +185,8 @@ func binderMethod(f *cs.File, n *sitter.Node) (name, typeArgs string) {
 // parameter or a binding call this rule reports, so that the leftover rule
 // does not report the same code (IBinder, IAsyncCollector<T> in BindAsync<…>).
 func binderHandles(m *cs.Model, id *sitter.Node) bool {
-	for _, fn := range m.Functions {
-		if fn.Body == nil || !within(id, fn.Node) {
+	for _, fn := range functionsAround(m, id) {
+		if fn.Body == nil {
 			continue
 		}
 		for _, bp := range binderParams(m, fn) {
@@ -281,7 +282,7 @@ func reportBinderCall(p *rewrite.Pass, fn *cs.Function, call *sitter.Node) {
 	if len(args) > 0 {
 		expr = binderLastChild(args[0])
 	}
-	attrs, held, ok := resolveBinderAttrs(f, fn, expr)
+	attrs, held, ok := resolveBinderAttrs(p.Model, fn, expr)
 	if !ok {
 		where := "an attribute that could not be resolved (it is not written as new …Attribute(…) or an array of them)"
 		if held != "" {
@@ -380,8 +381,8 @@ func outerAccount(p *rewrite.Pass, fn *cs.Function, row *binderRow) string {
 		holders = append(holders, fn.Class.Node)
 	}
 	for _, h := range holders {
-		for _, a := range p.Model.Attributes {
-			if a.Name != row.Account || a.List == nil || a.List.Parent() == nil || a.List.Parent().Id() != h.Id() {
+		for _, a := range attrsOn(p.Model, h) {
+			if a.Name != row.Account {
 				continue
 			}
 			if pos := a.Positional(); len(pos) == 1 && pos[0].Value != nil {
@@ -395,13 +396,14 @@ func outerAccount(p *rewrite.Pass, fn *cs.Function, row *binderRow) string {
 // resolveBinderAttrs returns the attributes expr creates: `new XAttribute(…)`,
 // an array of them, or a local of the function initialised with either.
 // held names the local when expr is one.
-func resolveBinderAttrs(f *cs.File, fn *cs.Function, expr *sitter.Node) (attrs []*boundAttr, held string, ok bool) {
+func resolveBinderAttrs(m *cs.Model, fn *cs.Function, expr *sitter.Node) (attrs []*boundAttr, held string, ok bool) {
+	f := m.File
 	if expr == nil {
 		return nil, "", false
 	}
 	if expr.Kind() == "identifier" {
 		held = f.Text(expr)
-		init := localInit(f, fn, held)
+		init := localInit(m, fn, held)
 		if init == nil {
 			return nil, held, false
 		}
@@ -442,14 +444,15 @@ func resolveBinderAttrs(f *cs.File, fn *cs.Function, expr *sitter.Node) (attrs [
 
 // localInit returns the initializer of the single local called name declared
 // in fn's body, or nil when there is none, several, or it is assigned again.
-func localInit(f *cs.File, fn *cs.Function, name string) *sitter.Node {
+func localInit(m *cs.Model, fn *cs.Function, name string) *sitter.Node {
+	f := m.File
 	var init *sitter.Node
 	decls := 0
 	for _, id := range fn.BodyIdents {
 		if f.Text(id) != name {
 			continue
 		}
-		par := id.Parent()
+		par := m.Parent(id)
 		switch {
 		case par == nil:
 		case par.Kind() == "variable_declarator":

@@ -45,7 +45,7 @@ func runBindings(p *rewrite.Pass) {
 			continue
 		}
 		if a.Func == nil {
-			if isolated[methodOf(a)] {
+			if isolated[methodOf(p.Model, a)] {
 				continue // already an isolated [Function]
 			}
 			if importsInProcess(p.Model) || strings.HasPrefix(a.Qualifier, "Microsoft.Azure.WebJobs") {
@@ -137,8 +137,8 @@ func reportArgProblems(p *rewrite.Pass, plan argPlan, at int) {
 func isolatedFunctions(m *cs.Model) map[uintptr]bool {
 	out := map[uintptr]bool{}
 	for _, a := range m.Attributes {
-		if a.Name == "Function" && a.List.Parent() != nil && a.List.Parent().Kind() == "method_declaration" {
-			out[a.List.Parent().Id()] = true
+		if h := m.Parent(a.List); a.Name == "Function" && h != nil && h.Kind() == "method_declaration" {
+			out[h.Id()] = true
 		}
 	}
 	return out
@@ -146,8 +146,8 @@ func isolatedFunctions(m *cs.Model) map[uintptr]bool {
 
 // methodOf returns the id of the method an attribute sits on (directly or
 // on one of its parameters), or 0.
-func methodOf(a *cs.Attribute) uintptr {
-	for n := a.List.Parent(); n != nil; n = n.Parent() {
+func methodOf(m *cs.Model, a *cs.Attribute) uintptr {
+	for n := m.Parent(a.List); n != nil; n = m.Parent(n) {
 		switch n.Kind() {
 		case "method_declaration":
 			return n.Id()
@@ -290,7 +290,7 @@ func removeAttribute(f *cs.File, a *cs.Attribute) edit.Edit {
 // attributes target methods only, so a class-level one is reported.
 func checkRetries(p *rewrite.Pass) {
 	for _, a := range p.Model.Attributes {
-		if slices.Contains(bindings.Retries.Attributes, a.Name) && a.List.Parent() != nil && a.List.Parent().Kind() == "class_declaration" {
+		if h := p.Model.Parent(a.List); slices.Contains(bindings.Retries.Attributes, a.Name) && h != nil && h.Kind() == "class_declaration" {
 			p.Report(int(a.Node.StartByte()), true,
 				"["+a.Name+"] on a class does not compile in the isolated worker: its retry attributes target methods only",
 				"put the attribute on each function whose trigger supports retries (Timer, Event Hubs, Cosmos DB, Kafka) and remove it here ("+bindings.Retries.Ref+")")
@@ -325,14 +325,14 @@ func checkRetries(p *rewrite.Pass) {
 func insertUsingLine(f *cs.File, m *cs.Model, ns string) edit.Edit {
 	var last *cs.Using
 	for _, u := range m.Usings {
-		if u.Node.Parent() != nil && u.Node.Parent().Kind() == "compilation_unit" {
+		if p := m.Parent(u.Node); p != nil && p.Kind() == "compilation_unit" {
 			last = u
 		}
 	}
 	if last == nil && len(m.Usings) > 0 {
 		last = m.Usings[0]
 		for _, u := range m.Usings[1:] {
-			if u.Node.Parent() == nil || last.Node.Parent() == nil || u.Node.Parent().Id() != last.Node.Parent().Id() {
+			if p, lp := m.Parent(u.Node), m.Parent(last.Node); p == nil || lp == nil || p.Id() != lp.Id() {
 				break
 			}
 			last = u

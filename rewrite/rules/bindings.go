@@ -378,8 +378,8 @@ func accountFor(p *rewrite.Pass, a *cs.Attribute, kind string) (string, bool) {
 		}
 	}
 	for _, h := range holders {
-		for _, acc := range p.Model.Attributes {
-			if bindings.Accounts[acc.Name] != kind || acc.List.Parent() == nil || acc.List.Parent().Id() != h.Id() {
+		for _, acc := range attrsOn(p.Model, h) {
+			if bindings.Accounts[acc.Name] != kind {
 				continue
 			}
 			if pos := acc.Positional(); len(pos) == 1 && pos[0].Value != nil {

@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"sort"
 	"strings"
 
 	sitter "github.com/tree-sitter/go-tree-sitter"
@@ -62,6 +63,10 @@ var durableTypes = map[string]durableType{
 // it imports the Durable extension's namespace (2.x), or imports the WebJobs
 // namespace where Durable 1.x declared its types and names one of them.
 func usesDurable(m *cs.Model) bool {
+	return memo(m, memoUsesDurable, func() bool { return findsDurable(m) })
+}
+
+func findsDurable(m *cs.Model) bool {
 	webJobs := false
 	for _, u := range m.Usings {
 		if u.Name == inProcessDurableNS {
@@ -72,9 +77,8 @@ func usesDurable(m *cs.Model) bool {
 	if !webJobs {
 		return false
 	}
-	f := m.File
-	for _, id := range m.Idents {
-		if t, ok := durableTypes[f.Text(id)]; ok && t.v1 {
+	for name, t := range durableTypes {
+		if t.v1 && len(m.Named(name)) > 0 {
 			return true
 		}
 	}
@@ -90,21 +94,17 @@ func usesDurable(m *cs.Model) bool {
 // declaredInFile reports whether the file declares a type called name, so
 // that name is the project's own and not Durable's.
 func declaredInFile(m *cs.Model, name string) bool {
-	for _, c := range m.Classes {
-		if c.Name == name {
-			return true
-		}
-	}
-	return false
+	_, ok := classesByName(m)[name]
+	return ok
 }
 
 // durableTypeName returns the Durable type a type-use identifier names.
-func durableTypeName(f *cs.File, m *cs.Model, id *sitter.Node, imports bool) (durableType, bool) {
-	t, ok := durableTypes[f.Text(id)]
-	if !ok || !isTypeUse(id) {
+func durableTypeName(m *cs.Model, id cs.Ident, imports bool) (durableType, bool) {
+	t, ok := durableTypes[id.Name]
+	if !ok || !isTypeUse(m, id.Node) {
 		return t, false
 	}
-	if !imports && !qualifiedWithWebJobs(f, id) {
+	if !imports && !qualifiedWithWebJobs(m, id.Node) {
 		return t, false
 	}
 	return t, true
@@ -112,13 +112,13 @@ func durableTypeName(f *cs.File, m *cs.Model, id *sitter.Node, imports bool) (du
 
 // typeNodeOf climbs from a type identifier to the whole type as written
 // (Microsoft.Azure.WebJobs.Extensions.DurableTask.IDurableClient).
-func typeNodeOf(id *sitter.Node) *sitter.Node {
+func typeNodeOf(m *cs.Model, id *sitter.Node) *sitter.Node {
 	n := id
-	for n.Parent() != nil && n.Parent().Kind() == "qualified_name" {
-		if name := n.Parent().ChildByFieldName("name"); name == nil || name.Id() != n.Id() {
+	for p := m.Parent(n); p != nil && p.Kind() == "qualified_name"; p = m.Parent(n) {
+		if name := p.ChildByFieldName("name"); name == nil || name.Id() != n.Id() {
 			break
 		}
-		n = n.Parent()
+		n = p
 	}
 	return n
 }
@@ -144,24 +144,29 @@ type durableVar struct {
 	fn       *cs.Function // set for a [FunctionName] method's parameter
 }
 
-// durableVars finds the variables of in-process Durable types in the file.
-func durableVars(f *cs.File, m *cs.Model) []*durableVar {
+// durableVars finds the variables of in-process Durable types in the file,
+// once per file: the rules share them and must not change them.
+func durableVars(m *cs.Model) []*durableVar {
+	return memo(m, memoDurableVars, func() []*durableVar { return findDurableVars(m) })
+}
+
+func findDurableVars(m *cs.Model) []*durableVar {
+	f := m.File
 	imports := usesDurable(m)
+	params := functionsOf(m).byParam
 	var out []*durableVar
-	for _, id := range m.Idents {
-		t, ok := durableTypeName(f, m, id, imports)
+	for _, id := range m.IdentList() {
+		t, ok := durableTypeName(m, id, imports)
 		if !ok {
 			continue
 		}
-		tn := typeNodeOf(id)
-		for _, d := range declaredWith(tn) {
-			v := &durableVar{name: f.Text(d.name), typ: t, typeName: f.Text(id), typeNode: tn, decl: d.decl, scope: d.scope}
-			for _, fn := range m.Functions {
-				for _, prm := range fn.Params {
-					if prm.Node.Id() == d.decl.Id() {
-						v.param, v.fn = prm, fn
-					}
-				}
+		tn := typeNodeOf(m, id.Node)
+		for _, d := range declaredWith(m, tn) {
+			v := &durableVar{name: f.Text(d.name), typ: t, typeName: id.Name, typeNode: tn, decl: d.decl, scope: d.scope}
+			if fps := params[d.decl.Id()]; len(fps) > 0 {
+				last := fps[len(fps)-1]
+				v.fn = m.Functions[last.fn]
+				v.param = v.fn.Params[last.param]
 			}
 			out = append(out, v)
 		}
@@ -180,8 +185,8 @@ type declared struct {
 // parameter (visible in its method, local function or lambda), the
 // declarators of a local or field declaration (visible in the enclosing
 // block or class body) or a foreach variable.
-func declaredWith(tn *sitter.Node) []declared {
-	par := tn.Parent()
+func declaredWith(m *cs.Model, tn *sitter.Node) []declared {
+	par := m.Parent(tn)
 	if par == nil {
 		return nil
 	}
@@ -191,16 +196,17 @@ func declaredWith(tn *sitter.Node) []declared {
 	switch par.Kind() {
 	case "parameter":
 		name := par.ChildByFieldName("name")
-		if name == nil || par.Parent() == nil || par.Parent().Parent() == nil {
+		list := m.Parent(par)
+		if name == nil || list == nil || m.Parent(list) == nil {
 			return nil
 		}
-		return []declared{{name, par, par.Parent().Parent()}}
+		return []declared{{name, par, m.Parent(list)}}
 	case "variable_declaration":
-		scope := par.Parent()
+		scope := m.Parent(par)
 		if scope != nil && scope.Kind() == "field_declaration" {
-			scope = scope.Parent() // the class body
+			scope = m.Parent(scope) // the class body
 		} else if scope != nil {
-			scope = enclosingBlock(scope)
+			scope = enclosingBlock(m, scope)
 		}
 		if scope == nil {
 			return nil
@@ -221,8 +227,8 @@ func declaredWith(tn *sitter.Node) []declared {
 }
 
 // enclosingBlock is the innermost block (or body) around n.
-func enclosingBlock(n *sitter.Node) *sitter.Node {
-	for p := n.Parent(); p != nil; p = p.Parent() {
+func enclosingBlock(m *cs.Model, n *sitter.Node) *sitter.Node {
+	for p := m.Parent(n); p != nil; p = m.Parent(p) {
 		switch p.Kind() {
 		case "block", "switch_section", "declaration_list":
 			return p
@@ -234,12 +240,13 @@ func enclosingBlock(n *sitter.Node) *sitter.Node {
 // uses returns the identifiers in v's scope that read the variable.
 func (v *durableVar) uses(f *cs.File, m *cs.Model) []*sitter.Node {
 	var out []*sitter.Node
-	for _, id := range m.Idents {
-		if id.StartByte() < v.scope.StartByte() || id.EndByte() > v.scope.EndByte() || within(id, v.decl) {
+	declStart, declEnd := v.decl.StartByte(), v.decl.EndByte()
+	for _, id := range m.NamedWithin(v.name, v.scope) {
+		if id.Start >= declStart && id.End <= declEnd {
 			continue
 		}
-		if f.Text(id) == v.name && isVariableUse(f, id) {
-			out = append(out, id)
+		if isVariableUse(m, id.Node) {
+			out = append(out, id.Node)
 		}
 	}
 	return out
@@ -256,8 +263,9 @@ type memberUse struct {
 }
 
 // memberOf returns the member use whose receiver is identifier id, if any.
-func memberOf(f *cs.File, id *sitter.Node) (memberUse, bool) {
-	acc := id.Parent()
+func memberOf(m *cs.Model, id *sitter.Node) (memberUse, bool) {
+	f := m.File
+	acc := m.Parent(id)
 	if acc == nil || acc.Kind() != "member_access_expression" {
 		return memberUse{}, false
 	}
@@ -275,7 +283,7 @@ func memberOf(f *cs.File, id *sitter.Node) (memberUse, bool) {
 			u.typeArgs = strings.TrimPrefix(f.Text(name), u.member)
 		}
 	}
-	if call := acc.Parent(); call != nil && call.Kind() == "invocation_expression" {
+	if call := m.Parent(acc); call != nil && call.Kind() == "invocation_expression" {
 		if fn := call.ChildByFieldName("function"); fn != nil && fn.Id() == acc.Id() {
 			u.call = call
 			u.args = callArgs(call)
@@ -391,50 +399,61 @@ func declaredTypeOf(f *cs.File, m *cs.Model, name string, use, scope *sitter.Nod
 	if scope == nil {
 		return ""
 	}
-	var found string
-	for _, id := range m.Idents {
-		if id.StartByte() < scope.StartByte() || id.EndByte() > scope.EndByte() || id.StartByte() >= use.StartByte() || f.Text(id) != name {
-			continue
+	// The last declaration before use counts: search back from use, so a
+	// name used all over a big scope is not read from the start each time.
+	ids := m.NamedWithin(name, scope)
+	useStart := use.StartByte()
+	before := sort.Search(len(ids), func(i int) bool { return ids[i].Start >= useStart })
+	for i := before - 1; i >= 0; i-- {
+		if t, ok := declarationType(f, m, ids[i].Node, scope); ok {
+			return t
 		}
-		par := id.Parent()
-		if par == nil {
-			continue
+	}
+	return ""
+}
+
+// declarationType returns the type written at id when id names a parameter
+// or a local (see declaredTypeOf), and whether it does.
+func declarationType(f *cs.File, m *cs.Model, id, scope *sitter.Node) (string, bool) {
+	par := m.Parent(id)
+	if par == nil {
+		return "", false
+	}
+	if n := par.ChildByFieldName("name"); n == nil || n.Id() != id.Id() {
+		return "", false
+	}
+	switch par.Kind() {
+	case "parameter":
+		if t := par.ChildByFieldName("type"); t != nil {
+			return f.Text(t), true
 		}
-		if n := par.ChildByFieldName("name"); n == nil || n.Id() != id.Id() {
-			continue
+	case "variable_declarator":
+		decl := m.Parent(par)
+		if decl == nil || decl.Kind() != "variable_declaration" {
+			return "", false
 		}
-		switch par.Kind() {
-		case "parameter":
-			if t := par.ChildByFieldName("type"); t != nil {
-				found = f.Text(t)
-			}
-		case "variable_declarator":
-			decl := par.Parent()
-			if decl == nil || decl.Kind() != "variable_declaration" {
-				continue
-			}
-			t := decl.ChildByFieldName("type")
-			if t == nil {
-				continue
-			}
-			found = f.Text(t)
-			if init := declaratorInit(par); found == "var" && init != nil {
-				if s, k := stringType(f, m, init, scope); k {
-					if s {
-						found = "string"
-					} else {
-						found = "object"
-					}
+		t := decl.ChildByFieldName("type")
+		if t == nil {
+			return "", false
+		}
+		found := f.Text(t)
+		if init := declaratorInit(par); found == "var" && init != nil {
+			if s, k := stringType(f, m, init, scope); k {
+				if s {
+					found = "string"
+				} else {
+					found = "object"
 				}
 			}
 		}
+		return found, true
 	}
-	return found
+	return "", false
 }
 
 // enclosingMethod is the method, local function or lambda around n.
-func enclosingMethod(n *sitter.Node) *sitter.Node {
-	for p := n.Parent(); p != nil; p = p.Parent() {
+func enclosingMethod(m *cs.Model, n *sitter.Node) *sitter.Node {
+	for p := m.Parent(n); p != nil; p = m.Parent(p) {
 		switch p.Kind() {
 		case "method_declaration", "local_function_statement", "lambda_expression", "anonymous_method_expression",
 			"constructor_declaration", "accessor_declaration":
@@ -462,8 +481,8 @@ func isAsync(f *cs.File, fn *sitter.Node) bool {
 }
 
 // awaited reports whether expression e is the operand of await.
-func awaited(e *sitter.Node) bool {
-	p := e.Parent()
+func awaited(m *cs.Model, e *sitter.Node) bool {
+	p := m.Parent(e)
 	return p != nil && p.Kind() == "await_expression"
 }
 
@@ -482,15 +501,16 @@ func renameDurableTypes(p *rewrite.Pass, names map[string]string, ns string) boo
 	f, m := p.File, p.Model
 	imports := usesDurable(m)
 	found := false
-	for _, id := range m.Idents {
-		to, ok := names[f.Text(id)]
-		if !ok || !isTypeUse(id) || declaredInFile(m, f.Text(id)) {
+	for _, x := range m.IdentList() {
+		id := x.Node
+		to, ok := names[x.Name]
+		if !ok || !isTypeUse(m, id) || declaredInFile(m, x.Name) {
 			continue
 		}
-		if !imports && !qualifiedWithWebJobs(f, id) {
+		if !imports && !qualifiedWithWebJobs(m, id) {
 			continue
 		}
-		tn := typeNodeOf(id)
+		tn := typeNodeOf(m, id)
 		if tn.Kind() == "qualified_name" && !strings.HasPrefix(f.Text(tn), "Microsoft.Azure.WebJobs") {
 			continue // somebody else's type of that name
 		}

@@ -34,7 +34,7 @@ func runDurableActivity(p *rewrite.Pass) {
 		return
 	}
 	f, m := p.File, p.Model
-	for _, v := range durableVars(f, m) {
+	for _, v := range durableVars(m) {
 		if v.typ.kind != activityContext {
 			continue
 		}
@@ -49,11 +49,11 @@ func runDurableActivity(p *rewrite.Pass) {
 		var gets []memberUse
 		blocked := false
 		newName := "input"
-		if takenNames(v.fn)["input"] {
+		if nameTaken(m, v.fn, "input") {
 			newName = v.name
 		}
 		for _, id := range v.uses(f, m) {
-			u, ok := memberOf(f, id)
+			u, ok := memberOf(m, id)
 			switch {
 			case !ok:
 				p.Report(int(id.StartByte()), true,
@@ -104,17 +104,18 @@ func runDurableActivity(p *rewrite.Pass) {
 	}
 }
 
-// takenNames are the names a new parameter of fn must not shadow or clash
-// with: its locals, its parameters and its class's members.
-func takenNames(fn *cs.Function) map[string]bool {
-	names := slices.Clone(fn.Declarations)
+// nameTaken reports whether a new parameter of fn called name would shadow
+// or clash with one of its locals, its parameters or its class's members.
+func nameTaken(m *cs.Model, fn *cs.Function, name string) bool {
+	if slices.Contains(fn.Declarations, name) {
+		return true
+	}
 	for _, prm := range fn.Params {
-		names = append(names, prm.Name)
+		if prm.Name == name {
+			return true
+		}
 	}
-	if fn.Class != nil {
-		names = append(names, fn.Class.Members...)
-	}
-	return setOf(names)
+	return fn.Class != nil && classMembers(m, fn.Class)[name]
 }
 
 func hasAttr(prm *cs.Param, name string) bool {

@@ -122,6 +122,10 @@ type clientPass struct {
 	lines     map[int]bool            // lines this rule already reported on
 	payloadAt int                     // first place a payload is sent or read, -1 when none
 	moved     map[*cs.Function]string // why an HttpRequest starter cannot move, "" once it moved
+
+	// statuses are the status results of order by variable name, so that
+	// telling whether an identifier reads one does not scan them all.
+	statuses map[string][]*trackedResult
 }
 
 // A trackedResult is a variable holding a status, entity state or purge
@@ -133,9 +137,9 @@ type trackedResult struct {
 
 func runDurableClient(p *rewrite.Pass) {
 	c := &clientPass{p: p, f: p.File, m: p.Model, imports: usesDurable(p.Model),
-		recv: map[uintptr]bool{}, ns: map[string]bool{}, results: map[uintptr]*trackedResult{},
+		recv: map[uintptr]bool{}, ns: map[string]bool{}, results: map[uintptr]*trackedResult{}, statuses: map[string][]*trackedResult{},
 		lines: map[int]bool{}, moved: map[*cs.Function]string{}, payloadAt: -1}
-	for _, v := range durableVars(c.f, c.m) {
+	for _, v := range durableVars(c.m) {
 		if v.typ.kind != durableClient {
 			continue
 		}
@@ -164,7 +168,7 @@ func runDurableClient(p *rewrite.Pass) {
 	c.declaredResults()
 	for _, v := range c.vars {
 		for _, id := range c.receivers(v) {
-			if u, ok := memberOf(c.f, id); ok {
+			if u, ok := memberOf(c.m, id); ok {
 				c.member(v, u)
 			}
 		}
@@ -189,14 +193,12 @@ func runDurableClient(p *rewrite.Pass) {
 // identifier, and this.name for a field.
 func (c *clientPass) receivers(v *durableVar) []*sitter.Node {
 	out := v.uses(c.f, c.m)
-	if d := v.decl.Parent(); d == nil || d.Parent() == nil || d.Parent().Kind() != "field_declaration" {
+	if d := c.m.Parent(v.decl); d == nil || c.m.Parent(d) == nil || c.m.Parent(d).Kind() != "field_declaration" {
 		return out
 	}
-	for _, id := range c.m.Idents {
-		if c.f.Text(id) != v.name || !within(id, v.scope) {
-			continue
-		}
-		acc := id.Parent()
+	for _, x := range c.m.NamedWithin(v.name, v.scope) {
+		id := x.Node
+		acc := c.m.Parent(id)
 		if acc == nil || acc.Kind() != "member_access_expression" {
 			continue
 		}
@@ -214,11 +216,11 @@ func (c *clientPass) report(n *sitter.Node, message, action string) {
 
 // durableTypeUse reports whether id names the in-process Durable type it
 // spells: a type use in a file that imports Durable, or written qualified.
-func (c *clientPass) durableTypeUse(id *sitter.Node) bool {
-	if !isTypeUse(id) || declaredInFile(c.m, c.f.Text(id)) {
+func (c *clientPass) durableTypeUse(id cs.Ident) bool {
+	if !isTypeUse(c.m, id.Node) || declaredInFile(c.m, id.Name) {
 		return false
 	}
-	return c.imports || qualifiedWithWebJobs(c.f, id)
+	return c.imports || qualifiedWithWebJobs(c.m, id.Node)
 }
 
 // attributes turns [OrchestrationClient] into [DurableClient] and drops
@@ -232,7 +234,7 @@ func (c *clientPass) attributes() {
 		if !c.imports && !strings.HasPrefix(a.Qualifier, "Microsoft.Azure.WebJobs") {
 			continue
 		}
-		if holder := a.List.Parent(); holder == nil || holder.Kind() != "parameter" {
+		if holder := c.m.Parent(a.List); holder == nil || holder.Kind() != "parameter" {
 			continue
 		}
 		var edits []edit.Edit
@@ -270,15 +272,16 @@ func (c *clientPass) attributes() {
 // the same name, and reports Unknown, which it lacks.
 func (c *clientPass) runtimeStatus() {
 	f := c.f
-	for _, id := range c.m.Idents {
-		if f.Text(id) != "OrchestrationRuntimeStatus" || !c.durableTypeUse(id) {
+	for _, x := range c.m.Named("OrchestrationRuntimeStatus") {
+		if !c.durableTypeUse(x) {
 			continue
 		}
+		id := x.Node
 		c.ns[durableClientNamespace] = true
-		if tn := typeNodeOf(id); tn.Kind() == "qualified_name" && strings.HasPrefix(f.Text(tn), "Microsoft.Azure.WebJobs") {
+		if tn := typeNodeOf(c.m, id); tn.Kind() == "qualified_name" && strings.HasPrefix(f.Text(tn), "Microsoft.Azure.WebJobs") {
 			c.p.Fix("Use the isolated OrchestrationRuntimeStatus", renameType(f, tn, "OrchestrationRuntimeStatus", durableClientNamespace))
 		}
-		if acc := id.Parent(); acc != nil && acc.Kind() == "member_access_expression" {
+		if acc := c.m.Parent(id); acc != nil && acc.Kind() == "member_access_expression" {
 			if n := acc.ChildByFieldName("name"); n != nil && f.Text(n) == "Unknown" {
 				c.report(acc, "OrchestrationRuntimeStatus.Unknown does not exist in the isolated enum",
 					"test for a null OrchestrationMetadata instead: GetInstanceAsync returns null for an unknown instance (MAPPING.md §7.4)")
@@ -290,13 +293,12 @@ func (c *clientPass) runtimeStatus() {
 // leftoverTypes reports client types without an isolated type of the same
 // shape, once per line.
 func (c *clientPass) leftoverTypes() {
-	for _, id := range c.m.Idents {
-		name := c.f.Text(id)
-		action, ok := clientLeftoverTypes[name]
-		if !ok || !c.durableTypeUse(id) || c.lines[c.f.Line(int(id.StartByte()))] {
+	for _, id := range c.m.IdentList() {
+		action, ok := clientLeftoverTypes[id.Name]
+		if !ok || !c.durableTypeUse(id) || c.lines[c.f.Line(int(id.Start))] {
 			continue
 		}
-		c.report(id, name+" has no isolated counterpart", action)
+		c.report(id.Node, id.Name+" has no isolated counterpart", action)
 	}
 }
 
@@ -308,20 +310,19 @@ func (c *clientPass) declaredResults() {
 		"PurgeHistoryResult":         purgeResult,
 		"CleanEntityStorageResult":   cleanResult,
 	}
-	f := c.f
-	for _, id := range c.m.Idents {
-		kind, ok := kinds[f.Text(id)]
+	for _, id := range c.m.IdentList() {
+		kind, ok := kinds[id.Name]
 		if !ok || !c.durableTypeUse(id) {
 			continue
 		}
 		if kind == cleanResult {
 			c.ns[durableClientEntitiesNamespace] = true // same name, isolated namespace
 		}
-		tn := typeNodeOf(id)
-		for tn.Parent() != nil && (tn.Parent().Kind() == "generic_name" || tn.Parent().Kind() == "nullable_type") {
-			tn = tn.Parent()
+		tn := typeNodeOf(c.m, id.Node)
+		for p := c.m.Parent(tn); p != nil && (p.Kind() == "generic_name" || p.Kind() == "nullable_type"); p = c.m.Parent(tn) {
+			tn = p
 		}
-		for _, d := range declaredWith(tn) {
+		for _, d := range declaredWith(c.m, tn) {
 			c.track(d.name, d.decl, d.scope, kind)
 		}
 	}
@@ -335,6 +336,9 @@ func (c *clientPass) track(name, decl, scope *sitter.Node, kind resultKind) {
 	r := &trackedResult{v: &durableVar{name: c.f.Text(name), decl: decl, scope: scope}, kind: kind}
 	c.results[decl.Id()] = r
 	c.order = append(c.order, r)
+	if kind == statusResult {
+		c.statuses[r.v.name] = append(c.statuses[r.v.name], r)
+	}
 }
 
 // notePayload marks n as sending or reading a payload; the file's first
@@ -350,7 +354,7 @@ func (c *clientPass) notePayload(n *sitter.Node) {
 // would write as nested empty arrays.
 func (c *clientPass) sendPayload(arg *sitter.Node) {
 	if e := argExpr(arg); e != nil && e.Kind() == "identifier" {
-		switch t := simpleTypeName(declaredTypeOf(c.f, c.m, c.f.Text(e), e, outerMethod(e))); t {
+		switch t := simpleTypeName(declaredTypeOf(c.f, c.m, c.f.Text(e), e, outerMethod(c.m, e))); t {
 		case "JObject", "JToken", "JArray", "JValue":
 			c.report(arg, c.f.Text(e)+" is a Newtonsoft.Json "+t+", which System.Text.Json does not serialize as the JSON it holds",
 				"pass a class, or a System.Text.Json JsonNode (MAPPING.md §7.6, §8 item 18)")
@@ -845,12 +849,7 @@ func (c *clientPass) checkStatusContext(u memberUse) (*cs.Function, *cs.Param, s
 			return nil, nil, "returnInternalServerErrorOnFailure has no isolated counterpart"
 		}
 	}
-	var fn *cs.Function
-	for _, x := range c.m.Functions {
-		if x.Body != nil && within(u.call, x.Body) {
-			fn = x
-		}
-	}
+	fn := functionWithBodyAround(c.m, u.call)
 	if fn == nil {
 		return nil, nil, "the call is not in a function with an HTTP trigger"
 	}
@@ -868,7 +867,7 @@ func (c *clientPass) checkStatusContext(u memberUse) (*cs.Function, *cs.Param, s
 	if e := argExpr(args[0]); e == nil || e.Kind() != "identifier" || f.Text(e) != req.Name {
 		return nil, nil, "the request passed is not the trigger's " + req.Name
 	}
-	ret := u.call.Parent()
+	ret := c.m.Parent(u.call)
 	returned := false
 	for _, r := range fn.Returns {
 		if ret != nil && r.Id() == ret.Id() {
@@ -908,7 +907,7 @@ func (c *clientPass) checkStatusCall(e *sitter.Node) (bool, memberUse) {
 	if recv == nil || !c.recv[recv.Id()] {
 		return false, memberUse{}
 	}
-	u, ok := memberOf(c.f, recv)
+	u, ok := memberOf(c.m, recv)
 	return ok && u.member == "CreateCheckStatusResponse" && u.call != nil, u
 }
 
@@ -939,7 +938,7 @@ func (c *clientPass) starterBlocker(fn *cs.Function, req *cs.Param) string {
 		calls[u.args[0].Id()] = true
 	}
 	for _, id := range fn.BodyIdents {
-		if f.Text(id) != req.Name || !isVariableUse(f, id) {
+		if f.Text(id) != req.Name || !isVariableUse(c.m, id) {
 			continue
 		}
 		if why := c.requestUse(id, calls); why != "" {
@@ -954,7 +953,7 @@ func (c *clientPass) starterBlocker(fn *cs.Function, req *cs.Param) string {
 func (c *clientPass) requestUse(id *sitter.Node, calls map[uintptr]bool) string {
 	f := c.f
 	name := f.Text(id)
-	par := id.Parent()
+	par := c.m.Parent(id)
 	if par.Kind() == "argument" && calls[par.Id()] {
 		return ""
 	}
@@ -966,22 +965,22 @@ func (c *clientPass) requestUse(id *sitter.Node, calls map[uintptr]bool) string 
 	case mname == "Body" || mname == "Method":
 		return ""
 	case strings.HasPrefix(mname, "ReadFromJsonAsync<"):
-		if call := par.Parent(); call != nil && call.Kind() == "invocation_expression" && len(callArgs(call)) == 0 {
+		if call := c.m.Parent(par); call != nil && call.Kind() == "invocation_expression" && len(callArgs(call)) == 0 {
 			return ""
 		}
 	case mname == "Query":
-		elem := par.Parent()
+		elem := c.m.Parent(par)
 		if elem == nil || elem.Kind() != "element_access_expression" {
 			break
 		}
-		switch up := elem.Parent(); {
+		switch up := c.m.Parent(elem); {
 		case up == nil:
 		case up.Kind() == "interpolation":
 			return ""
 		case up.Kind() == "member_access_expression" && f.Text(up.ChildByFieldName("name")) == "ToString":
 			return ""
 		case up.Kind() == "variable_declarator":
-			if decl := up.Parent(); decl != nil && isStringTypeText(f.Text(decl.ChildByFieldName("type"))) {
+			if decl := c.m.Parent(up); decl != nil && isStringTypeText(f.Text(decl.ChildByFieldName("type"))) {
 				return ""
 			}
 		}
@@ -992,17 +991,17 @@ func (c *clientPass) requestUse(id *sitter.Node, calls map[uintptr]bool) string 
 
 // result tracks the awaited value of a rewritten call.
 func (c *clientPass) result(call *sitter.Node, kind resultKind) {
-	aw := call.Parent()
+	aw := c.m.Parent(call)
 	if aw == nil || aw.Kind() != "await_expression" {
 		return
 	}
-	par := aw.Parent()
+	par := c.m.Parent(aw)
 	if par == nil {
 		return
 	}
 	switch par.Kind() {
 	case "variable_declarator":
-		if name, scope := par.ChildByFieldName("name"), enclosingBlock(par); name != nil && scope != nil {
+		if name, scope := par.ChildByFieldName("name"), enclosingBlock(c.m, par); name != nil && scope != nil {
 			c.track(name, par, scope, kind)
 		}
 	case "parenthesized_expression":
@@ -1019,9 +1018,9 @@ func (c *clientPass) result(call *sitter.Node, kind resultKind) {
 // tracked variable or a parenthesized await.
 func (c *clientPass) resultUse(e *sitter.Node, kind resultKind) {
 	f := c.f
-	name, after := memberAfter(e)
+	name, after := memberAfter(c.m, e)
 	if name == nil {
-		if why := wholeValueUse(f, e); why != "" {
+		if why := wholeValueUse(c.m, e); why != "" {
 			c.reportWhole(e, kind, why)
 		}
 		return
@@ -1076,7 +1075,7 @@ func (c *clientPass) statusMember(e, name, after *sitter.Node) {
 		read := "Read" + member + "As"
 		if after != nil && after.Kind() == "member_access_expression" {
 			next := after.ChildByFieldName("name")
-			if call := after.Parent(); next != nil && next.Kind() == "generic_name" && next.NamedChild(0) != nil &&
+			if call := c.m.Parent(after); next != nil && next.Kind() == "generic_name" && next.NamedChild(0) != nil &&
 				f.Text(next.NamedChild(0)) == "ToObject" && call != nil && call.Kind() == "invocation_expression" && len(callArgs(call)) == 0 {
 				typeArgs := strings.TrimPrefix(f.Text(next), "ToObject")
 				c.p.Fix("Read the "+strings.ToLower(member[:1])+member[1:]+" with "+read,
@@ -1115,21 +1114,21 @@ func (c *clientPass) reportWhole(e *sitter.Node, kind resultKind, why string) {
 
 // memberAfter returns the member read from e (e.Member or e?.Member) and
 // the node a further member access or call applies to.
-func memberAfter(e *sitter.Node) (name, after *sitter.Node) {
-	par := e.Parent()
+func memberAfter(m *cs.Model, e *sitter.Node) (name, after *sitter.Node) {
+	par := m.Parent(e)
 	if par == nil {
 		return nil, nil
 	}
 	switch par.Kind() {
 	case "member_access_expression":
 		if x := par.ChildByFieldName("expression"); x != nil && x.Id() == e.Id() {
-			return par.ChildByFieldName("name"), par.Parent()
+			return par.ChildByFieldName("name"), m.Parent(par)
 		}
 	case "conditional_access_expression":
 		if x := par.ChildByFieldName("condition"); x != nil && x.Id() == e.Id() {
 			for i := uint(0); i < par.NamedChildCount(); i++ {
 				if b := par.NamedChild(i); b.Kind() == "member_binding_expression" {
-					return b.ChildByFieldName("name"), par.Parent()
+					return b.ChildByFieldName("name"), m.Parent(par)
 				}
 			}
 		}
@@ -1139,8 +1138,9 @@ func memberAfter(e *sitter.Node) (name, after *sitter.Node) {
 
 // wholeValueUse says how a value is used other than through its members,
 // or "" for uses that keep their meaning (null tests, assignment to it).
-func wholeValueUse(f *cs.File, e *sitter.Node) string {
-	par := e.Parent()
+func wholeValueUse(m *cs.Model, e *sitter.Node) string {
+	f := m.File
+	par := m.Parent(e)
 	if par == nil {
 		return ""
 	}
@@ -1162,7 +1162,7 @@ func wholeValueUse(f *cs.File, e *sitter.Node) string {
 	case "return_statement", "arrow_expression_clause":
 		return ""
 	case "argument":
-		if onlyFormatted(f, e) {
+		if onlyFormatted(m, e) {
 			return "" // a logging argument: only its text changes
 		}
 		return "is passed on"
@@ -1201,7 +1201,7 @@ func (c *clientPass) stringType(e *sitter.Node) (isString, known bool) {
 			return true, true
 		}
 	case "identifier":
-		scope := outerMethod(e)
+		scope := outerMethod(c.m, e)
 		t := declaredTypeOf(f, c.m, f.Text(e), e, scope)
 		if t == "var" {
 			if init := c.varInit(f.Text(e), e, scope); init != nil {
@@ -1219,12 +1219,12 @@ func (c *clientPass) stringType(e *sitter.Node) (isString, known bool) {
 		}
 		return isStringTypeText(t), true
 	}
-	return stringType(f, c.m, e, outerMethod(e))
+	return stringType(f, c.m, e, outerMethod(c.m, e))
 }
 
 // isDynamic reports whether e is a variable declared dynamic.
 func (c *clientPass) isDynamic(e *sitter.Node) bool {
-	return e != nil && e.Kind() == "identifier" && isDynamicText(declaredTypeOf(c.f, c.m, c.f.Text(e), e, outerMethod(e)))
+	return e != nil && e.Kind() == "identifier" && isDynamicText(declaredTypeOf(c.f, c.m, c.f.Text(e), e, outerMethod(c.m, e)))
 }
 
 // isDateTime reports whether e is a DateTime: DateTime.… or a variable
@@ -1239,7 +1239,7 @@ func (c *clientPass) isDateTime(e *sitter.Node) bool {
 	if e.Kind() != "identifier" {
 		return false
 	}
-	scope := outerMethod(e)
+	scope := outerMethod(c.m, e)
 	t := declaredTypeOf(c.f, c.m, c.f.Text(e), e, scope)
 	if t == "" {
 		t = c.fieldType(c.f.Text(e), e)
@@ -1259,16 +1259,15 @@ func (c *clientPass) isBool(e *sitter.Node) bool {
 	if e.Kind() == "boolean_literal" {
 		return true
 	}
-	return e.Kind() == "identifier" && strings.TrimSpace(declaredTypeOf(c.f, c.m, c.f.Text(e), e, outerMethod(e))) == "bool"
+	return e.Kind() == "identifier" && strings.TrimSpace(declaredTypeOf(c.f, c.m, c.f.Text(e), e, outerMethod(c.m, e))) == "bool"
 }
 
 // isStatusVar reports whether identifier x reads a tracked status.
 func (c *clientPass) isStatusVar(x *sitter.Node) bool {
-	for _, r := range c.order {
-		if r.kind != statusResult || r.v.name != c.f.Text(x) || !within(x, r.v.scope) {
-			continue
+	for _, r := range c.statuses[c.f.Text(x)] {
+		if within(x, r.v.scope) {
+			return true
 		}
-		return true
 	}
 	return false
 }
@@ -1277,11 +1276,16 @@ func (c *clientPass) isStatusVar(x *sitter.Node) bool {
 // before use in scope.
 func (c *clientPass) varInit(name string, use, scope *sitter.Node) *sitter.Node {
 	var init *sitter.Node
-	for _, id := range c.m.Idents {
-		if scope == nil || !within(id, scope) || id.StartByte() >= use.StartByte() || c.f.Text(id) != name {
-			continue
+	if scope == nil {
+		return nil
+	}
+	useStart := use.StartByte()
+	for _, x := range c.m.NamedWithin(name, scope) {
+		if x.Start >= useStart {
+			break // in source order: the rest come later still
 		}
-		d := id.Parent()
+		id := x.Node
+		d := c.m.Parent(id)
 		if d == nil || d.Kind() != "variable_declarator" || d.ChildByFieldName("name") == nil || d.ChildByFieldName("name").Id() != id.Id() {
 			continue
 		}
@@ -1296,7 +1300,7 @@ func (c *clientPass) varInit(name string, use, scope *sitter.Node) *sitter.Node 
 // in the class around use, or "".
 func (c *clientPass) fieldType(name string, use *sitter.Node) string {
 	var cls *sitter.Node
-	for p := use.Parent(); p != nil; p = p.Parent() {
+	for p := c.m.Parent(use); p != nil; p = c.m.Parent(p) {
 		if p.Kind() == "declaration_list" {
 			cls = p
 			break
@@ -1305,36 +1309,17 @@ func (c *clientPass) fieldType(name string, use *sitter.Node) string {
 	if cls == nil {
 		return ""
 	}
-	for i := uint(0); i < cls.NamedChildCount(); i++ {
-		mem := cls.NamedChild(i)
-		switch mem.Kind() {
-		case "field_declaration":
-			for j := uint(0); j < mem.NamedChildCount(); j++ {
-				decl := mem.NamedChild(j)
-				if decl.Kind() != "variable_declaration" {
-					continue
-				}
-				for k := uint(0); k < decl.NamedChildCount(); k++ {
-					d := decl.NamedChild(k)
-					if d.Kind() == "variable_declarator" && d.ChildByFieldName("name") != nil && c.f.Text(d.ChildByFieldName("name")) == name {
-						return c.f.Text(decl.ChildByFieldName("type"))
-					}
-				}
-			}
-		case "property_declaration":
-			if n := mem.ChildByFieldName("name"); n != nil && c.f.Text(n) == name {
-				return c.f.Text(mem.ChildByFieldName("type"))
-			}
-		}
+	if typed := memberDeclarations(c.m, cls)[name]; typed != nil {
+		return c.f.Text(typed.ChildByFieldName("type"))
 	}
 	return ""
 }
 
 // outerMethod is the method, constructor or accessor around n, past any
 // lambdas and local functions, where parameters and locals are declared.
-func outerMethod(n *sitter.Node) *sitter.Node {
+func outerMethod(m *cs.Model, n *sitter.Node) *sitter.Node {
 	var found *sitter.Node
-	for p := n.Parent(); p != nil; p = p.Parent() {
+	for p := m.Parent(n); p != nil; p = m.Parent(p) {
 		switch p.Kind() {
 		case "method_declaration", "constructor_declaration", "accessor_declaration":
 			return p
@@ -1374,11 +1359,11 @@ func namedAs(f *cs.File, args []*sitter.Node, names ...string) bool {
 // WaitForCompletionOrCreateCheckStatusResponseAsync call. cs-durable-client
 // rewrites or reports those calls, so other rules leave that use alone.
 func durableCheckStatusRequest(f *cs.File, m *cs.Model, id *sitter.Node) bool {
-	arg := id.Parent()
-	if arg == nil || arg.Kind() != "argument" || arg.Parent() == nil {
+	arg := m.Parent(id)
+	if arg == nil || arg.Kind() != "argument" || m.Parent(arg) == nil {
 		return false
 	}
-	call := arg.Parent().Parent()
+	call := m.Parent(m.Parent(arg))
 	if call == nil || call.Kind() != "invocation_expression" {
 		return false
 	}
@@ -1393,15 +1378,22 @@ func durableCheckStatusRequest(f *cs.File, m *cs.Model, id *sitter.Node) bool {
 	if n := f.Text(name); n != "CreateCheckStatusResponse" && n != "WaitForCompletionOrCreateCheckStatusResponseAsync" {
 		return false
 	}
-	for _, v := range durableVars(f, m) {
-		if v.typ.kind != durableClient {
-			continue
-		}
-		for _, use := range v.uses(f, m) {
-			if use.Id() == recv.Id() {
-				return true
+	return durableClientUses(m)[recv.Id()]
+}
+
+// durableClientUses is the set of identifiers that read a Durable client
+// variable, built once per file.
+func durableClientUses(m *cs.Model) map[uintptr]bool {
+	return memo(m, memoClientUses, func() map[uintptr]bool {
+		out := map[uintptr]bool{}
+		for _, v := range durableVars(m) {
+			if v.typ.kind != durableClient {
+				continue
+			}
+			for _, use := range v.uses(m.File, m) {
+				out[use.Id()] = true
 			}
 		}
-	}
-	return false
+		return out
+	})
 }

@@ -94,7 +94,7 @@ func runDurableEntity(p *rewrite.Pass) {
 	if !e.durable && usesDurable(m) {
 		return
 	}
-	for _, v := range durableVars(e.f, m) {
+	for _, v := range durableVars(m) {
 		if v.typ.kind != entityContext || v.fn == nil || !entityParamHasAttr(v.param, "EntityTrigger") {
 			continue
 		}
@@ -150,20 +150,19 @@ func entityName(f *cs.File, fn *cs.Function) string {
 // entityFreeName picks a name for the dispatcher parameter or the
 // delegate's operation parameter that nothing in the method or its class
 // uses.
-func entityFreeName(f *cs.File, fn *cs.Function, names ...string) string {
+func entityFreeName(m *cs.Model, fn *cs.Function, names ...string) string {
 	taken := setOf(fn.Declarations)
 	for _, prm := range fn.Params {
 		taken[prm.Name] = true
 	}
-	if fn.Class != nil {
-		for _, mem := range fn.Class.Members {
-			taken[mem] = true
-		}
-	}
 	for _, id := range fn.BodyIdents {
-		taken[f.Text(id)] = true
+		taken[m.File.Text(id)] = true
 	}
-	return freeName(taken, names...)
+	var members map[string]bool
+	if fn.Class != nil {
+		members = classMembers(m, fn.Class)
+	}
+	return freeNameFunc(func(n string) bool { return taken[n] || members[n] }, names...)
 }
 
 // storedState reports, once per migrated entity, that the state already
@@ -190,7 +189,7 @@ func (e *entityPass) entityFunction(v *durableVar) {
 	f := e.f
 	uses := v.uses(f, e.m)
 	if len(uses) == 1 {
-		if u, ok := memberOf(f, uses[0]); ok && u.member == "DispatchAsync" && u.typeArgs != "" && u.call != nil {
+		if u, ok := memberOf(e.m, uses[0]); ok && u.member == "DispatchAsync" && u.typeArgs != "" && u.call != nil {
 			e.classBased(v, uses[0], u)
 			return
 		}
@@ -223,7 +222,7 @@ func (e *entityPass) classBased(v *durableVar, use *sitter.Node, u memberUse) {
 			"bind [EntityTrigger] TaskEntityDispatcher dispatcher and return dispatcher.DispatchAsync<"+state+">()")
 		return
 	}
-	name := entityFreeName(f, v.fn, "dispatcher", "entityDispatcher")
+	name := entityFreeName(e.m, v.fn, "dispatcher", "entityDispatcher")
 	edits := []edit.Edit{renameType(f, v.typeNode, "TaskEntityDispatcher", workerNamespace)}
 	if n := v.decl.ChildByFieldName("name"); n != nil && name != v.name {
 		edits = append(edits, replace(n, name), replace(use, name))
@@ -238,14 +237,7 @@ func (e *entityPass) classBased(v *durableVar, use *sitter.Node, u memberUse) {
 	e.storedState(v.fn)
 }
 
-func entityClassNamed(m *cs.Model, name string) *cs.Class {
-	for _, c := range m.Classes {
-		if c.Name == name {
-			return c
-		}
-	}
-	return nil
-}
+func entityClassNamed(m *cs.Model, name string) *cs.Class { return classesByName(m)[name] }
 
 // entityInjectedCtor reports whether every constructor of c takes
 // parameters, so only dependency injection could create it.
@@ -329,7 +321,7 @@ func (e *entityPass) functionBased(v *durableVar, uses []*sitter.Node) {
 		x.block(fn.ReturnType, "entity "+x.name+" returns "+rt+" without being async, so its returns cannot become the dispatcher delegate's",
 			"make the function void (or async Task) and run funcmigrate again")
 	}
-	x.op = entityFreeName(f, fn, "operation", "entityOperation")
+	x.op = entityFreeName(e.m, fn, "operation", "entityOperation")
 	walkNodes(x.body, func(n *sitter.Node) {
 		if n.Kind() == "goto_statement" {
 			x.block(n, "entity "+x.name+" jumps with goto, which the move into the dispatcher's delegate does not follow",
@@ -348,7 +340,7 @@ func (e *entityPass) functionBased(v *durableVar, uses []*sitter.Node) {
 			x.edits = append(x.edits, replace(r, x.returnNothing()))
 		}
 	}
-	d := entityFreeName(f, fn, "dispatcher", "entityDispatcher")
+	d := entityFreeName(e.m, fn, "dispatcher", "entityDispatcher")
 	x.wrap(d)
 	x.edits = append(x.edits, renameType(f, v.typeNode, "TaskEntityDispatcher", workerNamespace))
 	if n := v.decl.ChildByFieldName("name"); n != nil && d != v.name {
@@ -397,12 +389,12 @@ func (x *fnEntity) returnNothing() string {
 // use maps one use of the context variable.
 func (x *fnEntity) use(id *sitter.Node) {
 	f, ctx, op := x.e.f, x.v.name, x.op
-	if insideNestedFunction(id, x.body) {
+	if insideNestedFunction(x.e.m, id, x.body) {
 		x.block(id, ctx+" is used inside a lambda or local function of entity "+x.name,
 			"use "+ctx+" in the entity's body itself and pass the nested function the values it needs, then run funcmigrate again")
 		return
 	}
-	u, ok := memberOf(f, id)
+	u, ok := memberOf(x.e.m, id)
 	if !ok {
 		x.block(id, ctx+" (the entity context) is passed on or used as a value in entity "+x.name,
 			"pass the values the callee needs instead, or, after migrating by hand, the delegate's TaskEntityOperation: "+entityMemberMap)
@@ -423,7 +415,7 @@ func (x *fnEntity) use(id *sitter.Node) {
 	if to, ok := property[u.member]; ok && u.call == nil && u.typeArgs == "" {
 		x.edits = append(x.edits, replace(u.access, op+to))
 		if u.member == "EntityId" {
-			if outer, ok := entityMemberOfExpr(f, u.access); ok {
+			if outer, ok := entityMemberOfExpr(x.e.m, u.access); ok {
 				switch outer.member {
 				case "EntityName":
 					x.edits = append(x.edits, renameMember(outer, "Name"))
@@ -476,8 +468,9 @@ func (x *fnEntity) use(id *sitter.Node) {
 }
 
 // entityMemberOfExpr returns the member use whose receiver is expression n.
-func entityMemberOfExpr(f *cs.File, n *sitter.Node) (memberUse, bool) {
-	acc := n.Parent()
+func entityMemberOfExpr(m *cs.Model, n *sitter.Node) (memberUse, bool) {
+	f := m.File
+	acc := m.Parent(n)
 	if acc == nil || acc.Kind() != "member_access_expression" {
 		return memberUse{}, false
 	}
@@ -540,7 +533,7 @@ func (x *fnEntity) mutableState(u memberUse) {
 	}
 	// The operation is the innermost block or switch section around it.
 	scope := x.body
-	for p := u.call.Parent(); p != nil && p.Id() != x.body.Id(); p = p.Parent() {
+	for p := x.e.m.Parent(u.call); p != nil && p.Id() != x.body.Id(); p = x.e.m.Parent(p) {
 		if p.Kind() == "switch_section" || p.Kind() == "block" {
 			scope = p
 			break
@@ -548,7 +541,7 @@ func (x *fnEntity) mutableState(u memberUse) {
 	}
 	for _, use := range x.uses {
 		if within(use, scope) {
-			if m, ok := memberOf(x.e.f, use); ok && m.member == "SetState" {
+			if m, ok := memberOf(x.e.m, use); ok && m.member == "SetState" {
 				return
 			}
 		}
@@ -561,18 +554,18 @@ func (x *fnEntity) mutableState(u memberUse) {
 // returnValue turns `ctx.Return(x);` followed by break or return (or ending
 // the method) into the delegate's `return`.
 func (x *fnEntity) returnValue(u memberUse) {
-	stmt := u.call.Parent()
+	stmt := x.e.m.Parent(u.call)
 	if stmt == nil || stmt.Kind() != "expression_statement" {
 		x.block(u.call, x.v.name+".Return is used inside an expression in entity "+x.name,
 			"call Return as a statement of its own and run funcmigrate again")
 		return
 	}
-	next := entityNextStatement(stmt)
+	next := entityNextStatement(x.e.m, stmt)
 	switch {
-	case next == nil && endsEntityMethod(stmt, x.body):
+	case next == nil && endsEntityMethod(x.e.m, stmt, x.body):
 	case next != nil && next.Kind() == "break_statement":
-		t := entityBreakTarget(next)
-		if t == nil || t.Kind() != "switch_statement" || !endsEntityMethod(t, x.body) {
+		t := entityBreakTarget(x.e.m, next)
+		if t == nil || t.Kind() != "switch_statement" || !endsEntityMethod(x.e.m, t, x.body) {
 			x.block(u.call, x.v.name+".Return in entity "+x.name+" is followed by a break after which more of the method runs, and returning there would skip it",
 				"move the code that runs after the switch or loop into the operations that need it, and run funcmigrate again")
 			return
@@ -622,8 +615,8 @@ func (x *fnEntity) drop(stmt, next *sitter.Node) {
 
 // entityNextStatement is the statement after n in its block or switch section;
 // an embedded statement (an if's branch) has none.
-func entityNextStatement(n *sitter.Node) *sitter.Node {
-	if p := n.Parent(); p == nil || (p.Kind() != "block" && p.Kind() != "switch_section") {
+func entityNextStatement(m *cs.Model, n *sitter.Node) *sitter.Node {
+	if p := m.Parent(n); p == nil || (p.Kind() != "block" && p.Kind() != "switch_section") {
 		return nil
 	}
 	for s := n.NextNamedSibling(); s != nil; s = s.NextNamedSibling() {
@@ -637,15 +630,15 @@ func entityNextStatement(n *sitter.Node) *sitter.Node {
 // endsEntityMethod reports whether nothing of the method runs after statement
 // n completes: it is last in its block, and so is every statement around it
 // up to the body (an if, using or lock ends with its embedded statement).
-func endsEntityMethod(n, body *sitter.Node) bool {
+func endsEntityMethod(m *cs.Model, n, body *sitter.Node) bool {
 	for n.Id() != body.Id() {
-		par := n.Parent()
+		par := m.Parent(n)
 		if par == nil {
 			return false
 		}
 		switch par.Kind() {
 		case "block":
-			if entityNextStatement(n) != nil {
+			if entityNextStatement(m, n) != nil {
 				return false
 			}
 		case "if_statement", "using_statement", "lock_statement", "checked_statement", "unsafe_statement", "fixed_statement":
@@ -658,8 +651,8 @@ func endsEntityMethod(n, body *sitter.Node) bool {
 }
 
 // entityBreakTarget is the switch or loop a break leaves.
-func entityBreakTarget(brk *sitter.Node) *sitter.Node {
-	for p := brk.Parent(); p != nil; p = p.Parent() {
+func entityBreakTarget(m *cs.Model, brk *sitter.Node) *sitter.Node {
+	for p := m.Parent(brk); p != nil; p = m.Parent(p) {
 		switch p.Kind() {
 		case "switch_statement", "for_statement", "foreach_statement", "while_statement", "do_statement":
 			return p
@@ -797,7 +790,7 @@ func (x *fnEntity) plainInput(e *sitter.Node) bool {
 		if !within(use, e) {
 			continue
 		}
-		u, ok := memberOf(f, use)
+		u, ok := memberOf(x.e.m, use)
 		if !ok || (u.call == nil && u.access.Id() != e.Id()) || (u.call != nil && u.call.Id() != e.Id()) {
 			continue
 		}
@@ -901,7 +894,7 @@ func (x *fnEntity) wrap(d string) {
 	f := x.e.f
 	src := f.Src
 	open, closeAt := int(x.body.StartByte()), int(x.body.EndByte())-1
-	unit := indentUnit(src)
+	unit := indentUnit(x.e.m)
 	i1 := cs.Indent(src, closeAt) + unit
 	i2 := i1 + unit
 	async := ""
@@ -945,7 +938,7 @@ func (x *fnEntity) wrap(d string) {
 			x.edits = append(x.edits, insertAt(at+ws, head+f.EOL+i1+"{"+f.EOL+i2))
 			continue
 		}
-		if entityInString(f, at+ws, at) {
+		if entityInString(x.e.m, x.body, at+ws, at) {
 			continue // a line of a multi-line string: its text is not indentation
 		}
 		x.edits = append(x.edits, insertAt(at+ws, unit))
@@ -955,10 +948,16 @@ func (x *fnEntity) wrap(d string) {
 	}
 }
 
-// entityInString reports whether offset off lies in a string literal that
-// starts before lineStart.
-func entityInString(f *cs.File, off, lineStart int) bool {
-	for n := f.Root.DescendantForByteRange(uint(off), uint(off)); n != nil; n = n.Parent() {
+// entityInString reports whether offset off, inside body, lies in a string
+// literal that starts before lineStart.
+func entityInString(m *cs.Model, body *sitter.Node, off, lineStart int) bool {
+	// The search starts at body, which holds off, rather than at the root:
+	// from there, tree-sitter steps past every member before this one.
+	from := body
+	if uint(off) <= body.StartByte() || uint(off) >= body.EndByte() {
+		from = m.File.Root
+	}
+	for n := from.DescendantForByteRange(uint(off), uint(off)); n != nil; n = m.Parent(n) {
 		switch n.Kind() {
 		case "string_literal", "verbatim_string_literal", "raw_string_literal", "interpolated_string_expression":
 			if int(n.StartByte()) < lineStart {
@@ -974,21 +973,21 @@ func entityInString(f *cs.File, off, lineStart int) bool {
 func (e *entityPass) otherContexts() {
 	f, m := e.f, e.m
 	imports := usesDurable(m)
-	for _, id := range m.Idents {
-		t, ok := durableTypeName(f, m, id, imports)
+	for _, id := range m.IdentList() {
+		t, ok := durableTypeName(m, id, imports)
 		if !ok || t.kind != entityContext {
 			continue
 		}
-		tn := typeNodeOf(id)
+		tn := typeNodeOf(m, id.Node)
 		if e.handled[uint(tn.Id())] {
 			continue
 		}
-		what := f.Text(id)
-		if par := tn.Parent(); par != nil && par.Kind() == "parameter" {
+		what := id.Name
+		if par := m.Parent(tn); par != nil && par.Kind() == "parameter" {
 			if n := par.ChildByFieldName("name"); n != nil {
 				what += " parameter " + f.Text(n)
 			}
-			if fn := enclosingMethod(par); fn != nil && fn.ChildByFieldName("name") != nil {
+			if fn := enclosingMethod(m, par); fn != nil && fn.ChildByFieldName("name") != nil {
 				what += " of " + f.Text(fn.ChildByFieldName("name"))
 			}
 		}
@@ -1001,11 +1000,9 @@ func (e *entityPass) otherContexts() {
 // reach their context.
 func (e *entityPass) entityCurrent() {
 	f, m := e.f, e.m
-	for _, id := range m.Idents {
-		if f.Text(id) != "Current" {
-			continue
-		}
-		acc := id.Parent()
+	for _, x := range m.Named("Current") {
+		id := x.Node
+		acc := m.Parent(id)
 		if acc == nil || acc.Kind() != "member_access_expression" {
 			continue
 		}
@@ -1021,9 +1018,9 @@ func (e *entityPass) entityCurrent() {
 			continue
 		}
 		member := ""
-		if outer, ok := entityMemberOfExpr(f, acc); ok {
+		if outer, ok := entityMemberOfExpr(e.m, acc); ok {
 			member = outer.member
-		} else if outer := acc.Parent(); outer != nil && outer.Kind() == "member_access_expression" {
+		} else if outer := m.Parent(acc); outer != nil && outer.Kind() == "member_access_expression" {
 			if n := outer.ChildByFieldName("name"); n != nil && n.Kind() == "generic_name" && n.NamedChild(0) != nil {
 				member = f.Text(n.NamedChild(0))
 			}
@@ -1072,14 +1069,15 @@ func (e *entityPass) entityIDs() {
 		decl, scope *sitter.Node
 	}
 	var vars []idVar
-	for _, id := range m.Idents {
-		if f.Text(id) != "EntityId" || !isTypeUse(id) || !(e.durable || qualifiedWithWebJobs(f, id)) {
+	for _, x := range m.Named("EntityId") {
+		id := x.Node
+		if !isTypeUse(m, id) || !(e.durable || qualifiedWithWebJobs(m, id)) {
 			continue
 		}
-		tn := typeNodeOf(id)
-		par := tn.Parent()
+		tn := typeNodeOf(m, id)
+		par := m.Parent(tn)
 		if par != nil && par.Kind() == "nullable_type" {
-			tn, par = par, par.Parent()
+			tn, par = par, m.Parent(par)
 		}
 		if par == nil {
 			continue
@@ -1091,11 +1089,11 @@ func (e *entityPass) entityIDs() {
 		case "object_creation_expression":
 			e.entityIDCreation(par)
 			// var id = new EntityId(...)
-			if d := par.Parent(); d != nil && d.Kind() == "variable_declarator" {
-				if decl := d.Parent(); decl != nil && decl.Kind() == "variable_declaration" {
+			if d := m.Parent(par); d != nil && d.Kind() == "variable_declarator" {
+				if decl := m.Parent(d); decl != nil && decl.Kind() == "variable_declaration" {
 					if t := decl.ChildByFieldName("type"); t != nil && t.Kind() == "implicit_type" {
 						if n := d.ChildByFieldName("name"); n != nil {
-							if scope := enclosingBlock(decl); scope != nil {
+							if scope := enclosingBlock(m, decl); scope != nil {
 								vars = append(vars, idVar{f.Text(n), d, scope})
 							}
 						}
@@ -1103,18 +1101,18 @@ func (e *entityPass) entityIDs() {
 				}
 			}
 		case "parameter":
-			if n := par.ChildByFieldName("name"); n != nil && par.Parent() != nil && par.Parent().Parent() != nil {
-				vars = append(vars, idVar{f.Text(n), par, par.Parent().Parent()})
+			if n, list := par.ChildByFieldName("name"), m.Parent(par); n != nil && list != nil && m.Parent(list) != nil {
+				vars = append(vars, idVar{f.Text(n), par, m.Parent(list)})
 			}
 		case "variable_declaration":
-			scope := par.Parent()
+			scope := m.Parent(par)
 			if scope == nil {
 				continue
 			}
 			if scope.Kind() == "field_declaration" {
-				scope = scope.Parent()
+				scope = m.Parent(scope)
 			} else {
-				scope = enclosingBlock(scope)
+				scope = enclosingBlock(m, scope)
 			}
 			if scope == nil {
 				continue
@@ -1129,11 +1127,13 @@ func (e *entityPass) entityIDs() {
 		}
 	}
 	for _, v := range vars {
-		for _, id := range m.Idents {
-			if !within(id, v.scope) || within(id, v.decl) || f.Text(id) != v.name || !isVariableUse(f, id) {
+		declStart, declEnd := v.decl.StartByte(), v.decl.EndByte()
+		for _, x := range m.NamedWithin(v.name, v.scope) {
+			id := x.Node
+			if x.Start >= declStart && x.End <= declEnd || !isVariableUse(m, id) {
 				continue
 			}
-			u, ok := memberOf(f, id)
+			u, ok := memberOf(m, id)
 			if !ok || u.call != nil {
 				continue
 			}
@@ -1163,7 +1163,7 @@ func (e *entityPass) entityIDCreation(c *sitter.Node) {
 			e.p.Fix("Use EntityInstanceId's parameter name", replace(n, "key"))
 		}
 	}
-	if u, ok := entityMemberOfExpr(f, c); ok {
+	if u, ok := entityMemberOfExpr(e.m, c); ok {
 		switch u.member {
 		case "EntityName":
 			e.p.Fix("Read EntityInstanceId.Name", renameMember(u, "Name"))
@@ -1188,7 +1188,7 @@ func (e *entityPass) stateSerialization() {
 		if !j.isNewtonsoft(a, newtonsoft, stj) {
 			continue
 		}
-		decl, member := attributeOwner(f, a)
+		decl, member := attributeOwner(e.m, a)
 		if decl == nil || decl.ChildByFieldName("name") == nil {
 			continue
 		}

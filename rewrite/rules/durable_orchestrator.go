@@ -1,6 +1,9 @@
 package rules
 
 import (
+	"cmp"
+	"slices"
+	"sort"
 	"strings"
 
 	sitter "github.com/tree-sitter/go-tree-sitter"
@@ -54,25 +57,32 @@ type orchestratorPass struct {
 	f       *cs.File
 	m       *cs.Model
 	vars    []*durableVar
+	ctxOf   map[*cs.Function]*durableVar // the last of vars that is a function's parameter
 	needNS  map[string]bool
 	retries map[uint]bool // RetryOptions creations rewritten as part of a call
+	// timedWaits are the WaitForExternalEvent calls with a timeout on vars,
+	// by their receiver, in source order; nil until a catch asks.
+	timedWaits []cs.Ident
 }
 
 func runDurableOrchestrator(p *rewrite.Pass) {
 	if !usesDurable(p.Model) {
 		return
 	}
-	o := &orchestratorPass{p: p, f: p.File, m: p.Model, needNS: map[string]bool{}, retries: map[uint]bool{}}
-	for _, v := range durableVars(p.File, p.Model) {
+	o := &orchestratorPass{p: p, f: p.File, m: p.Model, ctxOf: map[*cs.Function]*durableVar{}, needNS: map[string]bool{}, retries: map[uint]bool{}}
+	for _, v := range durableVars(p.Model) {
 		if v.typ.kind == orchestrationContext {
 			o.vars = append(o.vars, v)
+			if v.fn != nil {
+				o.ctxOf[v.fn] = v
+			}
 		}
 	}
 	for _, v := range o.vars {
 		p.Fix("Use TaskOrchestrationContext", renameType(o.f, v.typeNode, "TaskOrchestrationContext", durableNamespace))
 		o.needNS[durableNamespace] = true
 		for _, id := range v.uses(o.f, o.m) {
-			if u, ok := memberOf(o.f, id); ok {
+			if u, ok := memberOf(o.m, id); ok {
 				o.member(v, u)
 			}
 		}
@@ -113,7 +123,7 @@ func (o *orchestratorPass) member(v *durableVar, u memberUse) {
 		if u.typeArgs == "" || n != 3 {
 			return
 		}
-		if !discarded(u.call) {
+		if !discarded(o.m, u.call) {
 			o.report(u.access, "CreateTimer"+u.typeArgs+" returned its state; the isolated CreateTimer has no state and returns a Task",
 				"keep the state in a local and call "+v.name+".CreateTimer(fireAt, cancellationToken) (MAPPING.md §7.2)")
 			return
@@ -164,12 +174,13 @@ func (o *orchestratorPass) member(v *durableVar, u memberUse) {
 
 // discarded reports whether a call's value is not used: a statement of its
 // own, awaited or not.
-func discarded(call *sitter.Node) bool {
+func discarded(m *cs.Model, call *sitter.Node) bool {
 	e := call
-	if awaited(e) {
-		e = e.Parent()
+	if awaited(m, e) {
+		e = m.Parent(e)
 	}
-	return e.Parent() != nil && e.Parent().Kind() == "expression_statement"
+	p := m.Parent(e)
+	return p != nil && p.Kind() == "expression_statement"
 }
 
 func (o *orchestratorPass) waitForExternalEvent(v *durableVar, u memberUse) {
@@ -254,8 +265,8 @@ func (o *orchestratorPass) retryPolicy(e, scope *sitter.Node) (string, bool) {
 }
 
 func (o *orchestratorPass) isParameter(name string, scope *sitter.Node) bool {
-	for _, id := range o.m.Idents {
-		if within(id, scope) && o.f.Text(id) == name && id.Parent() != nil && id.Parent().Kind() == "parameter" {
+	for _, id := range o.m.NamedWithin(name, scope) {
+		if par := o.m.Parent(id.Node); par != nil && par.Kind() == "parameter" {
 			return true
 		}
 	}
@@ -266,11 +277,9 @@ func (o *orchestratorPass) isParameter(name string, scope *sitter.Node) bool {
 // local is never assigned again and its properties are never set.
 func (o *orchestratorPass) retryInit(name string, scope *sitter.Node) *sitter.Node {
 	var init *sitter.Node
-	for _, id := range o.m.Idents {
-		if !within(id, scope) || o.f.Text(id) != name {
-			continue
-		}
-		par := id.Parent()
+	for _, x := range o.m.NamedWithin(name, scope) {
+		id := x.Node
+		par := o.m.Parent(id)
 		switch {
 		case par == nil:
 		case par.Kind() == "variable_declarator":
@@ -280,7 +289,7 @@ func (o *orchestratorPass) retryInit(name string, scope *sitter.Node) *sitter.No
 				return nil
 			}
 		case par.Kind() == "member_access_expression":
-			if gp := par.Parent(); gp != nil && gp.Kind() == "assignment_expression" {
+			if gp := o.m.Parent(par); gp != nil && gp.Kind() == "assignment_expression" {
 				if l := gp.ChildByFieldName("left"); l != nil && l.Id() == par.Id() {
 					return nil
 				}
@@ -363,18 +372,23 @@ func (o *orchestratorPass) retryCreation(e *sitter.Node) (string, bool) {
 func (o *orchestratorPass) retryOptions() {
 	f, p := o.f, o.p
 	var creations []*sitter.Node
-	walkNodes(f.Root, func(n *sitter.Node) {
+	for _, n := range o.m.Creations {
 		if o.isRetryOptionsCreation(n) {
 			creations = append(creations, n)
 		}
-	})
-	inCreation := func(id *sitter.Node) bool {
-		for _, c := range creations {
-			if within(id, c) {
-				return true
-			}
+	}
+	// creations is in source order; reach[i] is the furthest any of the
+	// first i+1 extends, so one search tells whether any holds a node.
+	starts, reach := make([]uint, len(creations)), make([]uint, len(creations))
+	for i, c := range creations {
+		starts[i], reach[i] = c.StartByte(), c.EndByte()
+		if i > 0 {
+			reach[i] = max(reach[i], reach[i-1])
 		}
-		return false
+	}
+	inCreation := func(id cs.Ident) bool {
+		i := sort.Search(len(starts), func(i int) bool { return starts[i] > id.Start }) - 1
+		return i >= 0 && reach[i] >= id.End
 	}
 	for _, c := range creations {
 		if o.retries[uint(c.Id())] {
@@ -389,28 +403,30 @@ func (o *orchestratorPass) retryOptions() {
 		o.needNS[durableNamespace] = true
 		p.Fix("Build a RetryPolicy: its constructor takes the attempts first", replace(c, s))
 	}
-	for _, id := range o.m.Idents {
-		if f.Text(id) != "RetryOptions" || !isTypeUse(id) || inCreation(id) || declaredInFile(o.m, "RetryOptions") {
+	for _, x := range o.m.Named("RetryOptions") {
+		id := x.Node
+		if !isTypeUse(o.m, id) || inCreation(x) || declaredInFile(o.m, "RetryOptions") {
 			continue
 		}
-		if par := id.Parent(); par != nil && par.Kind() == "member_access_expression" {
+		if par := o.m.Parent(id); par != nil && par.Kind() == "member_access_expression" {
 			continue // HttpRetryOptions-style static access is somebody else's
 		}
 		o.needNS[durableNamespace] = true
-		p.Fix("Use RetryPolicy", renameType(f, typeNodeOf(id), "RetryPolicy", durableNamespace))
+		p.Fix("Use RetryPolicy", renameType(f, typeNodeOf(o.m, id), "RetryPolicy", durableNamespace))
 	}
 	// A RetryPolicy cannot be changed after it is built.
-	for _, id := range o.m.Idents {
-		par := id.Parent()
-		if par == nil || par.Kind() != "member_access_expression" || par.ChildByFieldName("name") == nil || par.ChildByFieldName("name").Id() != id.Id() {
-			continue
-		}
-		switch f.Text(id) {
+	for _, x := range o.m.IdentList() {
+		switch x.Name {
 		case "BackoffCoefficient", "MaxRetryInterval", "RetryTimeout", "FirstRetryInterval", "MaxNumberOfAttempts", "Handle":
 		default:
 			continue
 		}
-		gp := par.Parent()
+		id := x.Node
+		par := o.m.Parent(id)
+		if par == nil || par.Kind() != "member_access_expression" || par.ChildByFieldName("name") == nil || par.ChildByFieldName("name").Id() != id.Id() {
+			continue
+		}
+		gp := o.m.Parent(par)
 		if gp == nil || gp.Kind() != "assignment_expression" {
 			continue
 		}
@@ -432,15 +448,12 @@ func (o *orchestratorPass) varOfCreation(recv *sitter.Node) bool {
 	if recv.Kind() != "identifier" {
 		return false
 	}
-	scope := enclosingMethod(recv)
+	scope := enclosingMethod(o.m, recv)
 	if scope == nil {
 		return false
 	}
-	for _, id := range o.m.Idents {
-		if !within(id, scope) || o.f.Text(id) != o.f.Text(recv) {
-			continue
-		}
-		if par := id.Parent(); par != nil && par.Kind() == "variable_declarator" && o.isRetryOptionsCreation(declaratorInit(par)) {
+	for _, x := range o.m.NamedWithin(o.f.Text(recv), scope) {
+		if par := o.m.Parent(x.Node); par != nil && par.Kind() == "variable_declarator" && o.isRetryOptionsCreation(declaratorInit(par)) {
 			return true
 		}
 	}
@@ -452,8 +465,8 @@ func (o *orchestratorPass) varOfCreation(recv *sitter.Node) bool {
 func (o *orchestratorPass) signalEntity(v *durableVar, u memberUse) {
 	f, p := o.f, o.p
 	n := len(u.args)
-	stmt := u.call.Parent()
-	method := enclosingMethod(u.call)
+	stmt := o.m.Parent(u.call)
+	method := enclosingMethod(o.m, u.call)
 	if anyNamed(f, u.args) || n < 2 || n > 4 || stmt == nil || stmt.Kind() != "expression_statement" || !isAsync(f, method) {
 		o.report(u.access, "SignalEntity becomes the awaited Entities.SignalEntityAsync, which needs a statement of its own in an async method",
 			"write await "+v.name+".Entities.SignalEntityAsync(entityId, operation, input) (MAPPING.md §7.2)")
@@ -490,13 +503,13 @@ func (o *orchestratorPass) signalEntity(v *durableVar, u memberUse) {
 func (o *orchestratorPass) lock(u memberUse) {
 	f, p := o.f, o.p
 	var using *sitter.Node
-	if awaited(u.call) {
-		aw := u.call.Parent()
-		switch par := aw.Parent(); {
+	if awaited(o.m, u.call) {
+		aw := o.m.Parent(u.call)
+		switch par := o.m.Parent(aw); {
 		case par != nil && par.Kind() == "using_statement":
 			using = par
 		case par != nil && par.Kind() == "variable_declarator":
-			if st := par.Parent().Parent(); st != nil && st.Kind() == "local_declaration_statement" && strings.HasPrefix(f.Text(st), "using ") {
+			if st := o.m.Parent(o.m.Parent(par)); st != nil && st.Kind() == "local_declaration_statement" && strings.HasPrefix(f.Text(st), "using ") {
 				using = st
 			}
 		}
@@ -518,12 +531,7 @@ func (o *orchestratorPass) logger(fn *cs.Function) {
 	if lp == nil || isTraceWriter(lp.TypeText) {
 		return
 	}
-	var ctx *durableVar
-	for _, v := range o.vars {
-		if v.fn == fn {
-			ctx = v
-		}
-	}
+	ctx := o.ctxOf[fn]
 	if ctx == nil {
 		return
 	}
@@ -532,11 +540,11 @@ func (o *orchestratorPass) logger(fn *cs.Function) {
 	direct := false
 	var reassigned *sitter.Node // log = context.CreateReplaySafeLogger(log); as the first use
 	for _, id := range fn.BodyIdents {
-		if f.Text(id) != lp.Name || !isVariableUse(f, id) {
+		if f.Text(id) != lp.Name || !isVariableUse(o.m, id) {
 			continue
 		}
 		if reassigned == nil && !direct {
-			if st := replaySafeReassignment(f, ctx, fn, id); st != nil {
+			if st := replaySafeReassignment(o.m, ctx, fn, id); st != nil {
 				reassigned = st
 				edits = append(edits, replace(st, "ILogger "+lp.Name+" = "+ctx.name+".CreateReplaySafeLogger("+category+");"))
 				continue
@@ -545,7 +553,7 @@ func (o *orchestratorPass) logger(fn *cs.Function) {
 		if reassigned != nil && within(id, reassigned) {
 			continue
 		}
-		if call := replaySafeCall(f, ctx, id); call != nil {
+		if call := replaySafeCall(o.m, ctx, id); call != nil {
 			edits = append(edits, replace(call.ChildByFieldName("arguments"), "("+category+")"))
 			continue
 		}
@@ -557,7 +565,7 @@ func (o *orchestratorPass) logger(fn *cs.Function) {
 				"create the logger with "+ctx.name+".CreateReplaySafeLogger("+category+") (MAPPING.md §7.2)")
 			return
 		}
-		edits = append(edits, insertFirstStatement(f, fn.Body, "ILogger "+lp.Name+" = "+ctx.name+".CreateReplaySafeLogger("+category+");"))
+		edits = append(edits, insertFirstStatement(o.m, fn.Body, "ILogger "+lp.Name+" = "+ctx.name+".CreateReplaySafeLogger("+category+");"))
 		p.Note(int(lp.Node.StartByte()), lp.Name+" is now a replay-safe logger: its entries are written once, not again on every replay")
 	}
 	p.Fix("Create the orchestrator's logger from the context", edits...)
@@ -565,8 +573,9 @@ func (o *orchestratorPass) logger(fn *cs.Function) {
 
 // replaySafeReassignment returns the statement `log = ctx.CreateReplaySafeLogger(log);`
 // when id is its left side and it sits directly in the function body.
-func replaySafeReassignment(f *cs.File, ctx *durableVar, fn *cs.Function, id *sitter.Node) *sitter.Node {
-	as := id.Parent()
+func replaySafeReassignment(m *cs.Model, ctx *durableVar, fn *cs.Function, id *sitter.Node) *sitter.Node {
+	f := m.File
+	as := m.Parent(id)
 	if as == nil || as.Kind() != "assignment_expression" {
 		return nil
 	}
@@ -575,11 +584,11 @@ func replaySafeReassignment(f *cs.File, ctx *durableVar, fn *cs.Function, id *si
 		return nil
 	}
 	args := callArgs(r)
-	if len(args) != 1 || f.Text(args[0]) != f.Text(id) || replaySafeCall(f, ctx, argExpr(args[0])) == nil {
+	if len(args) != 1 || f.Text(args[0]) != f.Text(id) || replaySafeCall(m, ctx, argExpr(args[0])) == nil {
 		return nil
 	}
-	st := as.Parent()
-	if st == nil || st.Kind() != "expression_statement" || st.Parent() == nil || fn.Body == nil || st.Parent().Id() != fn.Body.Id() {
+	st := m.Parent(as)
+	if st == nil || st.Kind() != "expression_statement" || m.Parent(st) == nil || fn.Body == nil || m.Parent(st).Id() != fn.Body.Id() {
 		return nil
 	}
 	return st
@@ -587,12 +596,13 @@ func replaySafeReassignment(f *cs.File, ctx *durableVar, fn *cs.Function, id *si
 
 // replaySafeCall returns ctx.CreateReplaySafeLogger(id) when id is its only
 // argument.
-func replaySafeCall(f *cs.File, ctx *durableVar, id *sitter.Node) *sitter.Node {
-	arg := id.Parent()
-	if arg == nil || arg.Kind() != "argument" || arg.Parent() == nil {
+func replaySafeCall(m *cs.Model, ctx *durableVar, id *sitter.Node) *sitter.Node {
+	f := m.File
+	arg := m.Parent(id)
+	if arg == nil || arg.Kind() != "argument" || m.Parent(arg) == nil {
 		return nil
 	}
-	call := arg.Parent().Parent()
+	call := m.Parent(m.Parent(arg))
 	if call == nil || call.Kind() != "invocation_expression" || len(callArgs(call)) != 1 {
 		return nil
 	}
@@ -624,35 +634,29 @@ func (o *orchestratorPass) catches() {
 	if renameDurableTypes(p, map[string]string{"FunctionFailedException": "TaskFailedException"}, durableNamespace) {
 		o.needNS[durableNamespace] = true
 	}
-	walkNodes(f.Root, func(n *sitter.Node) {
-		if n.Kind() != "catch_declaration" {
-			return
-		}
+	for _, n := range m.Catches {
 		t := n.ChildByFieldName("type")
 		if t == nil {
-			return
+			continue
 		}
-		clause := n.Parent()
+		clause := o.m.Parent(n)
 		switch simpleTypeName(f.Text(t)) {
 		case "FunctionFailedException":
 			name := n.ChildByFieldName("name")
 			body := clause.ChildByFieldName("body")
 			if name == nil || body == nil {
-				return
+				continue
 			}
-			for _, id := range m.Idents {
-				if !within(id, body) || f.Text(id) != f.Text(name) {
-					continue
-				}
-				if u, ok := memberOf(f, id); ok && u.member == "InnerException" {
+			for _, x := range m.NamedWithin(f.Text(name), body) {
+				if u, ok := memberOf(m, x.Node); ok && u.member == "InnerException" {
 					o.report(u.access, "a TaskFailedException carries no InnerException: the activity's error is in FailureDetails",
 						"read "+f.Text(name)+".FailureDetails (ErrorType, ErrorMessage, IsCausedBy<T>()) instead (MAPPING.md §7.2, §8 item 24)")
 				}
 			}
 		case "TimeoutException":
-			try := clause.Parent()
+			try := o.m.Parent(clause)
 			if try == nil || try.Kind() != "try_statement" || !o.waitsWithTimeout(try.ChildByFieldName("body")) {
-				return
+				continue
 			}
 			to := "TaskCanceledException"
 			if !hasUsing(m, "System.Threading.Tasks") {
@@ -660,7 +664,7 @@ func (o *orchestratorPass) catches() {
 			}
 			p.Fix("Catch the TaskCanceledException the isolated WaitForExternalEvent throws on timeout", replace(t, to))
 		}
-	})
+	}
 }
 
 // waitsWithTimeout reports whether block calls WaitForExternalEvent with a
@@ -669,14 +673,22 @@ func (o *orchestratorPass) waitsWithTimeout(block *sitter.Node) bool {
 	if block == nil {
 		return false
 	}
-	for _, v := range o.vars {
-		for _, id := range v.uses(o.f, o.m) {
-			if !within(id, block) {
-				continue
+	if o.timedWaits == nil {
+		o.timedWaits = []cs.Ident{}
+		for _, v := range o.vars {
+			for _, id := range v.uses(o.f, o.m) {
+				if u, ok := memberOf(o.m, id); ok && u.member == "WaitForExternalEvent" && len(u.args) >= 2 {
+					o.timedWaits = append(o.timedWaits, cs.Ident{Node: id, Start: id.StartByte(), End: id.EndByte()})
+				}
 			}
-			if u, ok := memberOf(o.f, id); ok && u.member == "WaitForExternalEvent" && len(u.args) >= 2 {
-				return true
-			}
+		}
+		slices.SortFunc(o.timedWaits, func(a, b cs.Ident) int { return cmp.Compare(a.Start, b.Start) })
+	}
+	start, end := block.StartByte(), block.EndByte()
+	i := sort.Search(len(o.timedWaits), func(i int) bool { return o.timedWaits[i].Start >= start })
+	for ; i < len(o.timedWaits) && o.timedWaits[i].Start <= end; i++ {
+		if o.timedWaits[i].End <= end {
+			return true
 		}
 	}
 	return false
@@ -685,16 +697,16 @@ func (o *orchestratorPass) waitsWithTimeout(block *sitter.Node) bool {
 // httpTypes: the Durable HTTP types keep their names in another namespace,
 // and managed-identity token sources need checking (§8 item 24).
 func (o *orchestratorPass) httpTypes() {
-	f := o.f
-	for _, id := range o.m.Idents {
-		if !isTypeUse(id) {
-			continue
+	for _, name := range []string{"DurableHttpRequest", "DurableHttpResponse", "HttpRetryOptions"} {
+		for _, x := range o.m.Named(name) {
+			if isTypeUse(o.m, x.Node) {
+				o.needNS[durableHTTPNamespace] = true
+			}
 		}
-		switch f.Text(id) {
-		case "DurableHttpRequest", "DurableHttpResponse", "HttpRetryOptions":
-			o.needNS[durableHTTPNamespace] = true
-		case "ManagedIdentityTokenSource":
-			o.report(id, "Durable HTTP calls with a managed-identity token source need checking in the isolated extension",
+	}
+	for _, x := range o.m.Named("ManagedIdentityTokenSource") {
+		if isTypeUse(o.m, x.Node) {
+			o.report(x.Node, "Durable HTTP calls with a managed-identity token source need checking in the isolated extension",
 				"confirm the token source type and its namespace in the isolated Durable extension before deploying (MAPPING.md §8 item 24)")
 		}
 	}

@@ -40,12 +40,10 @@ func removeModifier(src []byte, mod *sitter.Node) edit.Edit {
 	return edit.Edit{Start: int(mod.StartByte()), End: end}
 }
 
-// indentUnit is one level of indentation in src (see cs.IndentUnit).
-func indentUnit(src []byte) string { return cs.IndentUnit(src) }
-
 // insertFirstStatement returns an edit that puts stmt (no indentation, no
 // line ending) as the first statement of block, in the block's indentation.
-func insertFirstStatement(f *cs.File, block *sitter.Node, stmt string) edit.Edit {
+func insertFirstStatement(m *cs.Model, block *sitter.Node, stmt string) edit.Edit {
+	f := m.File
 	open := int(block.StartByte())
 	if block.NamedChildCount() > 0 {
 		first := block.NamedChild(0)
@@ -59,16 +57,17 @@ func insertFirstStatement(f *cs.File, block *sitter.Node, stmt string) edit.Edit
 	closeAt := int(block.EndByte()) - 1
 	if cs.LineStart(f.Src, closeAt) != cs.LineStart(f.Src, open) && cs.OnlyWhitespaceBefore(f.Src, closeAt) {
 		ls := cs.LineStart(f.Src, closeAt)
-		return edit.Edit{Start: ls, End: ls, New: cs.Indent(f.Src, closeAt) + indentUnit(f.Src) + stmt + f.EOL}
+		return edit.Edit{Start: ls, End: ls, New: cs.Indent(f.Src, closeAt) + indentUnit(m) + stmt + f.EOL}
 	}
 	return edit.Edit{Start: open + 1, End: open + 1, New: " " + stmt + " "}
 }
 
 // insertLastStatement returns an edit that puts stmt just before the block's
 // closing brace, indented like the block's statements.
-func insertLastStatement(f *cs.File, block *sitter.Node, stmt string) edit.Edit {
+func insertLastStatement(m *cs.Model, block *sitter.Node, stmt string) edit.Edit {
+	f := m.File
 	closeAt := int(block.EndByte()) - 1
-	indent := cs.Indent(f.Src, closeAt) + indentUnit(f.Src)
+	indent := cs.Indent(f.Src, closeAt) + indentUnit(m)
 	if n := block.NamedChildCount(); n > 0 {
 		last := block.NamedChild(n - 1)
 		if cs.OnlyWhitespaceBefore(f.Src, int(last.StartByte())) {
@@ -153,13 +152,18 @@ func insertAt(off int, s string) edit.Edit { return edit.Edit{Start: off, End: o
 // freeName returns the first of names not in taken, else the first name
 // with the smallest number from 2 up appended that is free.
 func freeName(taken map[string]bool, names ...string) string {
+	return freeNameFunc(func(n string) bool { return taken[n] }, names...)
+}
+
+// freeNameFunc is freeName for a set of taken names given as a function.
+func freeNameFunc(taken func(string) bool, names ...string) string {
 	for _, n := range names {
-		if !taken[n] {
+		if !taken(n) {
 			return n
 		}
 	}
 	for i := 2; ; i++ {
-		if n := fmt.Sprintf("%s%d", names[0], i); !taken[n] {
+		if n := fmt.Sprintf("%s%d", names[0], i); !taken(n) {
 			return n
 		}
 	}
@@ -174,14 +178,15 @@ func setOf(names []string) map[string]bool {
 }
 
 // insertFirstStatements puts stmts, one per line, at the top of block.
-func insertFirstStatements(f *cs.File, block *sitter.Node, stmts []string) edit.Edit {
+func insertFirstStatements(m *cs.Model, block *sitter.Node, stmts []string) edit.Edit {
+	f := m.File
 	sep := " "
 	if block.NamedChildCount() > 0 {
 		if at := int(block.NamedChild(0).StartByte()); cs.OnlyWhitespaceBefore(f.Src, at) {
 			sep = f.EOL + cs.Indent(f.Src, at)
 		}
 	}
-	return insertFirstStatement(f, block, strings.Join(stmts, sep))
+	return insertFirstStatement(m, block, strings.Join(stmts, sep))
 }
 
 // callArgs returns the argument nodes of an invocation or object creation.

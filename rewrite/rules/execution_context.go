@@ -38,7 +38,7 @@ func runExecutionContext(p *rewrite.Pass) {
 			}
 			p.Fix("Bind FunctionContext instead of ExecutionContext", replace(prm.Type, "FunctionContext"))
 			for _, id := range fn.BodyIdents {
-				if f.Text(id) != prm.Name || !isVariableUse(f, id) {
+				if f.Text(id) != prm.Name || !isVariableUse(p.Model, id) {
 					continue
 				}
 				mapContextMember(p, id)
@@ -50,7 +50,7 @@ func runExecutionContext(p *rewrite.Pass) {
 // mapContextMember rewrites ctx.Member for the context variable use id.
 func mapContextMember(p *rewrite.Pass, id *sitter.Node) {
 	f := p.File
-	access := id.Parent()
+	access := p.Model.Parent(id)
 	if access == nil || access.Kind() != "member_access_expression" {
 		return
 	}
@@ -65,7 +65,7 @@ func mapContextMember(p *rewrite.Pass, id *sitter.Node) {
 	case "FunctionName":
 		p.Fix("Read the function name from FunctionDefinition", replace(member, "FunctionDefinition.Name"))
 	case "InvocationId":
-		if onlyFormatted(f, access) {
+		if onlyFormatted(p.Model, access) {
 			return
 		}
 		guid := "Guid"
@@ -78,7 +78,7 @@ func mapContextMember(p *rewrite.Pass, id *sitter.Node) {
 			"ExecutionContext."+name+" has no isolated equivalent",
 			"use AppContext.BaseDirectory (the worker runs from the deployed app folder) and check the paths you build from it (MAPPING.md §4.3, §8 item 19)")
 	case "RetryContext":
-		if outer := access.Parent(); outer != nil && outer.Kind() == "member_access_expression" {
+		if outer := p.Model.Parent(access); outer != nil && outer.Kind() == "member_access_expression" {
 			if n := outer.ChildByFieldName("name"); n != nil && f.Text(n) == "Exception" {
 				p.Report(int(outer.StartByte()), true,
 					"RetryContext.Exception has no isolated equivalent",
@@ -90,8 +90,9 @@ func mapContextMember(p *rewrite.Pass, id *sitter.Node) {
 
 // onlyFormatted reports whether the expression's value is only turned into
 // text, where a string works as well as the Guid did.
-func onlyFormatted(f *cs.File, expr *sitter.Node) bool {
-	par := expr.Parent()
+func onlyFormatted(m *cs.Model, expr *sitter.Node) bool {
+	f := m.File
+	par := m.Parent(expr)
 	if par == nil {
 		return false
 	}
@@ -104,10 +105,12 @@ func onlyFormatted(f *cs.File, expr *sitter.Node) bool {
 		}
 	case "argument":
 		// An argument of a logger call: ILogger's Log* methods take object args.
-		if call := par.Parent(); call != nil && call.Parent() != nil && call.Parent().Kind() == "invocation_expression" {
-			if fn := call.Parent().ChildByFieldName("function"); fn != nil && fn.Kind() == "member_access_expression" {
-				if n := fn.ChildByFieldName("name"); n != nil && strings.HasPrefix(f.Text(n), "Log") {
-					return true
+		if list := m.Parent(par); list != nil {
+			if call := m.Parent(list); call != nil && call.Kind() == "invocation_expression" {
+				if fn := call.ChildByFieldName("function"); fn != nil && fn.Kind() == "member_access_expression" {
+					if n := fn.ChildByFieldName("name"); n != nil && strings.HasPrefix(f.Text(n), "Log") {
+						return true
+					}
 				}
 			}
 		}

@@ -114,11 +114,11 @@ func (h *httpMessageFn) migrate(helperName string) {
 		h.collectResponses()
 		for _, id := range fn.BodyIdents {
 			switch name := f.Text(id); {
-			case name == req.Name && isVariableUse(f, id):
+			case name == req.Name && isVariableUse(h.p.Model, id):
 				h.requestUse(id, helperName)
 			case name == "HttpResponseMessage":
 				h.responseType(id)
-			case h.responses[name] && isVariableUse(f, id):
+			case h.responses[name] && isVariableUse(h.p.Model, id):
 				h.responseUse(id)
 			}
 		}
@@ -172,10 +172,11 @@ func (h *httpMessageFn) using(ns string) []edit.Edit {
 
 // requestUse rewrites or reports one use of the request variable.
 func (h *httpMessageFn) requestUse(id *sitter.Node, helperName string) {
+	m := h.p.Model
 	f, req := h.p.File, h.req.Name
-	member := id.Parent()
+	member := m.Parent(id)
 	if member.Kind() != "member_access_expression" || member.ChildByFieldName("expression").Id() != id.Id() {
-		if durableCheckStatusRequest(f, h.p.Model, id) {
+		if durableCheckStatusRequest(f, m, id) {
 			return // cs-durable-client rewrites or reports that call
 		}
 		h.report(id, req+" is passed on as an HttpRequestMessage, which the isolated worker does not bind",
@@ -186,7 +187,7 @@ func (h *httpMessageFn) requestUse(id *sitter.Node, helperName string) {
 	if i := strings.IndexByte(name, '<'); i >= 0 {
 		name = name[:i]
 	}
-	up := member.Parent()
+	up := m.Parent(member)
 	call := up
 	if call == nil || call.Kind() != "invocation_expression" || call.ChildByFieldName("function").Id() != member.Id() {
 		call = nil
@@ -200,7 +201,7 @@ func (h *httpMessageFn) requestUse(id *sitter.Node, helperName string) {
 			return
 		case len(args) == 1 && looksLikeStatus(f.Text(args[0])):
 			return
-		case len(args) == 2 && !insideNestedFunction(call, h.fn.Body):
+		case len(args) == 2 && !insideNestedFunction(m, call, h.fn.Body):
 			h.helper, h.json = true, true
 			// Replace only up to the opening parenthesis, so that edits
 			// inside the arguments (req.RequestUri, ...) still apply.
@@ -253,13 +254,14 @@ func (h *httpMessageFn) requestUse(id *sitter.Node, helperName string) {
 
 // contentUse rewrites the body reads HttpRequestData has helpers for.
 func (h *httpMessageFn) contentUse(content *sitter.Node) {
+	m := h.p.Model
 	f, req := h.p.File, h.req.Name
-	read := content.Parent()
+	read := m.Parent(content)
 	var call *sitter.Node
 	method := ""
 	if read != nil && read.Kind() == "member_access_expression" {
 		method = f.Text(read.ChildByFieldName("name"))
-		if c := read.Parent(); c != nil && c.Kind() == "invocation_expression" && len(callArgs(c)) == 0 {
+		if c := m.Parent(read); c != nil && c.Kind() == "invocation_expression" && len(callArgs(c)) == 0 {
 			call = c
 		}
 	}
@@ -267,11 +269,15 @@ func (h *httpMessageFn) contentUse(content *sitter.Node) {
 	if i := strings.IndexByte(method, '<'); i >= 0 {
 		method, generic = method[:i], method[i:]
 	}
-	awaited := call != nil && call.Parent() != nil && call.Parent().Kind() == "await_expression"
+	awaited := false
+	if call != nil {
+		aw := m.Parent(call)
+		awaited = aw != nil && aw.Kind() == "await_expression"
+	}
 	if call != nil {
 		switch method {
 		case "ReadAsStringAsync":
-			if up := call.Parent(); up != nil && up.Kind() == "member_access_expression" && f.Text(up.ChildByFieldName("name")) == "Result" {
+			if up := m.Parent(call); up != nil && up.Kind() == "member_access_expression" && f.Text(up.ChildByFieldName("name")) == "Result" {
 				h.edits = append(h.edits, replace(up, req+".ReadAsString()"))
 			} else {
 				h.edits = append(h.edits, replace(call, req+".ReadAsStringAsync()"))
@@ -291,7 +297,7 @@ func (h *httpMessageFn) contentUse(content *sitter.Node) {
 			}
 		case "ReadAsStreamAsync":
 			if awaited {
-				h.edits = append(h.edits, replace(call.Parent(), req+".Body"))
+				h.edits = append(h.edits, replace(m.Parent(call), req+".Body"))
 				return
 			}
 		}
@@ -302,20 +308,21 @@ func (h *httpMessageFn) contentUse(content *sitter.Node) {
 
 // queryLookup rewrites the v1 template's case-insensitive query lookup.
 func (h *httpMessageFn) queryLookup(call *sitter.Node) bool {
+	m := h.p.Model
 	f := h.p.File
 	if call == nil {
 		return false
 	}
-	first := call.Parent()
+	first := m.Parent(call)
 	if first == nil || first.Kind() != "member_access_expression" || f.Text(first.ChildByFieldName("name")) != "FirstOrDefault" {
 		return false
 	}
-	inv := first.Parent()
+	inv := m.Parent(first)
 	args := callArgs(inv)
 	if inv == nil || inv.Kind() != "invocation_expression" || len(args) != 1 {
 		return false
 	}
-	value := inv.Parent()
+	value := m.Parent(inv)
 	if value == nil || value.Kind() != "member_access_expression" || f.Text(value.ChildByFieldName("name")) != "Value" {
 		return false
 	}
@@ -356,11 +363,12 @@ func (h *httpMessageFn) collectResponses() {
 // responseType rewrites `new HttpResponseMessage(status)` and the declared
 // type of a response local; anything else that builds one is reported.
 func (h *httpMessageFn) responseType(id *sitter.Node) {
+	m := h.p.Model
 	typ := id
-	if par := id.Parent(); par != nil && par.Kind() == "qualified_name" {
+	if par := m.Parent(id); par != nil && par.Kind() == "qualified_name" {
 		typ = par
 	}
-	par := typ.Parent()
+	par := m.Parent(typ)
 	switch {
 	case par != nil && par.Kind() == "object_creation_expression":
 		args := callArgs(par)
@@ -386,15 +394,16 @@ func (h *httpMessageFn) responseType(id *sitter.Node) {
 
 // responseUse reports the response members HttpResponseData lacks.
 func (h *httpMessageFn) responseUse(id *sitter.Node) {
+	m := h.p.Model
 	f := h.p.File
-	member := id.Parent()
+	member := m.Parent(id)
 	if member.Kind() != "member_access_expression" || member.ChildByFieldName("expression").Id() != id.Id() {
 		return
 	}
 	switch name := f.Text(member.ChildByFieldName("name")); name {
 	case "StatusCode", "Body", "Cookies":
 	case "Headers":
-		if up := member.Parent(); up != nil && up.Kind() == "member_access_expression" {
+		if up := m.Parent(member); up != nil && up.Kind() == "member_access_expression" {
 			switch f.Text(up.ChildByFieldName("name")) {
 			case "Add", "TryAddWithoutValidation", "Remove", "Contains", "TryGetValues", "GetValues", "Clear":
 				return
@@ -416,8 +425,8 @@ func (h *httpMessageFn) responseUse(id *sitter.Node) {
 func (h *httpMessageFn) helperMethod(name string) edit.Edit {
 	f, cls := h.p.File, h.fn.Class
 	closeAt := int(cls.Body.EndByte()) - 1
-	indent := cs.Indent(f.Src, closeAt) + indentUnit(f.Src)
-	unit := indentUnit(f.Src)
+	indent := cs.Indent(f.Src, closeAt) + indentUnit(h.p.Model)
+	unit := indentUnit(h.p.Model)
 	eol := f.EOL
 	lines := []string{
 		"private static async Task<HttpResponseData> " + name + "<T>(HttpRequestData req, HttpStatusCode status, T value)",

@@ -80,7 +80,7 @@ func (j *jsonCheck) attributes() {
 		if !isDataMember && !j.isNewtonsoft(a, newtonsoft, stj) {
 			continue
 		}
-		decl, member := attributeOwner(j.f, a)
+		decl, member := attributeOwner(j.p.Model, a)
 		if decl == nil || decl.ChildByFieldName("name") == nil {
 			continue
 		}
@@ -132,25 +132,27 @@ func (j *jsonCheck) isNewtonsoft(a *cs.Attribute, newtonsoft, stj bool) bool {
 // directly or through one of its members, and that member's name ("" for
 // the type itself). Attributes elsewhere (on methods' parameters, accessors,
 // local functions) return nil.
-func attributeOwner(f *cs.File, a *cs.Attribute) (decl *sitter.Node, member string) {
-	holder := a.List.Parent()
+func attributeOwner(m *cs.Model, a *cs.Attribute) (decl *sitter.Node, member string) {
+	f := m.File
+	holder := m.Parent(a.List)
 	if holder == nil {
 		return nil, ""
 	}
 	if isTypeDecl(holder.Kind()) {
 		return holder, ""
 	}
-	par := holder.Parent()
+	par := m.Parent(holder)
 	if par == nil {
 		return nil, ""
 	}
+	owner := m.Parent(par)
 	switch {
-	case par.Kind() == "declaration_list" && par.Parent() != nil && isTypeDecl(par.Parent().Kind()):
-		return par.Parent(), memberName(f, holder)
-	case holder.Kind() == "parameter" && par.Kind() == "parameter_list" && par.Parent() != nil && isTypeDecl(par.Parent().Kind()):
+	case par.Kind() == "declaration_list" && owner != nil && isTypeDecl(owner.Kind()):
+		return owner, memberName(f, holder)
+	case holder.Kind() == "parameter" && par.Kind() == "parameter_list" && owner != nil && isTypeDecl(owner.Kind()):
 		// A primary constructor parameter: a record's property.
 		if n := holder.ChildByFieldName("name"); n != nil {
-			return par.Parent(), f.Text(n)
+			return owner, f.Text(n)
 		}
 	}
 	return nil, ""
@@ -186,8 +188,8 @@ func walkNodes(n *sitter.Node, visit func(*sitter.Node)) {
 
 // hasAttribute reports whether declaration decl itself carries [name].
 func hasAttribute(m *cs.Model, decl *sitter.Node, name string) bool {
-	for _, a := range m.Attributes {
-		if a.Name == name && a.List.Parent() != nil && a.List.Parent().Id() == decl.Id() {
+	for _, a := range attrsOn(m, decl) {
+		if a.Name == name {
 			return true
 		}
 	}
@@ -381,11 +383,9 @@ func (j *jsonCheck) reportedElsewhere(a *cs.Attribute, t string) bool {
 // defaultSettings reports assignments to JsonConvert.DefaultSettings.
 func (j *jsonCheck) defaultSettings() {
 	f := j.f
-	for _, id := range j.p.Model.Idents {
-		if f.Text(id) != "DefaultSettings" {
-			continue
-		}
-		access := id.Parent()
+	for _, x := range j.p.Model.Named("DefaultSettings") {
+		id := x.Node
+		access := j.p.Model.Parent(id)
 		if access == nil || access.Kind() != "member_access_expression" {
 			continue
 		}
@@ -395,7 +395,7 @@ func (j *jsonCheck) defaultSettings() {
 		if recv := access.ChildByFieldName("expression"); recv == nil || simpleTypeName(f.Text(recv)) != "JsonConvert" {
 			continue
 		}
-		assign := access.Parent()
+		assign := j.p.Model.Parent(access)
 		if assign == nil || assign.Kind() != "assignment_expression" {
 			continue
 		}

@@ -97,13 +97,13 @@ func runLeftover(p *rewrite.Pass) {
 		}
 		report(int(a.Node.StartByte()), "["+a.Name+"]", e)
 	}
-	for _, id := range m.Idents {
-		name := f.Text(id)
+	for _, x := range m.IdentList() {
+		id, name := x.Node, x.Name
 		e, ok := leftovers.types[name]
-		if !ok || !isTypeUse(id) {
+		if !ok || !isTypeUse(m, id) {
 			continue
 		}
-		if !imports && !qualifiedWithWebJobs(f, id) {
+		if !imports && !qualifiedWithWebJobs(m, id) {
 			continue
 		}
 		if inHandledParam(m, id) {
@@ -115,8 +115,8 @@ func runLeftover(p *rewrite.Pass) {
 
 // isTypeUse reports whether identifier id names a type (or a static member
 // owner) rather than being a declared name or a member name.
-func isTypeUse(id *sitter.Node) bool {
-	par := id.Parent()
+func isTypeUse(m *cs.Model, id *sitter.Node) bool {
+	par := m.Parent(id)
 	if par == nil {
 		return false
 	}
@@ -130,34 +130,31 @@ func isTypeUse(id *sitter.Node) bool {
 	return true
 }
 
-func qualifiedWithWebJobs(f *cs.File, id *sitter.Node) bool {
-	par := id.Parent()
-	return par != nil && par.Kind() == "qualified_name" && strings.HasPrefix(f.Text(par), "Microsoft.Azure.WebJobs")
+func qualifiedWithWebJobs(m *cs.Model, id *sitter.Node) bool {
+	par := m.Parent(id)
+	return par != nil && par.Kind() == "qualified_name" && strings.HasPrefix(m.File.Text(par), "Microsoft.Azure.WebJobs")
 }
 
 func inHandledParam(m *cs.Model, id *sitter.Node) bool {
 	if binderHandles(m, id) {
 		return true // cs-binder reports used IBinder/Binder parameters and their calls
 	}
-	for _, fn := range m.Functions {
-		for _, prm := range fn.Params {
-			if !within(id, prm.Node) {
-				continue
-			}
-			if strings.Contains(prm.TypeText, "ExecutionContext") {
-				return true // cs-execution-context rewrites function parameters
-			}
-			if isTraceWriter(prm.TypeText) && loggerParam(fn) == prm {
-				// cs-logger rewrites it, or reports it where it is
-				// expression-bodied; a TraceWriter it cannot rewrite
-				// is reported at its uses and here.
-				_, blockers := traceWriterUses(m.File, fn, prm)
-				return len(blockers) == 0
-			}
-			for _, a := range prm.Attrs {
-				if handledParam(a.Name) {
-					return true
-				}
+	for _, fp := range paramsAround(m, id) {
+		fn := m.Functions[fp.fn]
+		prm := fn.Params[fp.param]
+		if strings.Contains(prm.TypeText, "ExecutionContext") {
+			return true // cs-execution-context rewrites function parameters
+		}
+		if isTraceWriter(prm.TypeText) && loggerParam(fn) == prm {
+			// cs-logger rewrites it, or reports it where it is
+			// expression-bodied; a TraceWriter it cannot rewrite
+			// is reported at its uses and here.
+			_, blockers := traceWriterUses(m, fn, prm)
+			return len(blockers) == 0
+		}
+		for _, a := range prm.Attrs {
+			if handledParam(a.Name) {
+				return true
 			}
 		}
 	}

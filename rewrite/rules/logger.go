@@ -94,12 +94,12 @@ func runLogger(p *rewrite.Pass) {
 		if lp == nil || isOrchestrator(fn) {
 			continue // an orchestrator's logger is cs-durable-orchestrator's
 		}
-		if !usesName(p.File, fn, lp.Name) {
+		if !usesName(p.Model, fn, lp.Name) {
 			p.Fix("Remove the unused "+paramKind(lp)+" parameter", removeParam(fn.ParamList, lp.Node))
 			continue
 		}
 		if isTraceWriter(lp.TypeText) {
-			_, blockers := traceWriterUses(p.File, fn, lp)
+			_, blockers := traceWriterUses(p.Model, fn, lp)
 			for _, b := range blockers {
 				p.Report(b.off, true,
 					"TraceWriter "+lp.Name+" "+b.what+", so the function's TraceWriter is not rewritten",
@@ -137,9 +137,10 @@ func runLogger(p *rewrite.Pass) {
 }
 
 // usesName reports whether the function body refers to the variable name.
-func usesName(f *cs.File, fn *cs.Function, name string) bool {
+func usesName(m *cs.Model, fn *cs.Function, name string) bool {
+	f := m.File
 	for _, id := range fn.BodyIdents {
-		if f.Text(id) == name && isVariableUse(f, id) {
+		if f.Text(id) == name && isVariableUse(m, id) {
 			return true
 		}
 	}
@@ -174,11 +175,8 @@ func canInject(p *rewrite.Pass, cls *cs.Class, fns []*cs.Function) bool {
 }
 
 func calledInFile(p *rewrite.Pass, fn *cs.Function) bool {
-	for _, id := range p.Model.Idents {
-		if p.File.Text(id) != fn.Name {
-			continue
-		}
-		if par := id.Parent(); par != nil {
+	for _, id := range p.Model.Named(fn.Name) {
+		if par := p.Model.Parent(id.Node); par != nil {
 			switch par.Kind() {
 			case "invocation_expression", "member_access_expression":
 				return true
@@ -221,16 +219,16 @@ func injectLogger(p *rewrite.Pass, cls *cs.Class, fns []*cs.Function) {
 		}
 		edits = append(edits, removeParam(fn.ParamList, lp.Node))
 		for _, id := range fn.BodyIdents {
-			if f.Text(id) == lp.Name && isVariableUse(f, id) {
+			if f.Text(id) == lp.Name && isVariableUse(p.Model, id) {
 				edits = append(edits, replace(id, field))
 			}
 		}
-		edits = append(edits, traceWriterCallEdits(f, fn, lp)...)
+		edits = append(edits, traceWriterCallEdits(p.Model, fn, lp)...)
 	}
 	// Field and constructor go first in the class body, in its indentation.
 	open := int(cls.Body.StartByte())
 	classIndent := cs.Indent(f.Src, int(cls.Node.StartByte()))
-	memberIndent := classIndent + indentUnit(f.Src)
+	memberIndent := classIndent + indentUnit(p.Model)
 	if cls.Body.NamedChildCount() > 0 {
 		first := int(cls.Body.NamedChild(0).StartByte())
 		if cs.OnlyWhitespaceBefore(f.Src, first) {
@@ -239,7 +237,7 @@ func injectLogger(p *rewrite.Pass, cls *cs.Class, fns []*cs.Function) {
 	}
 	unit := strings.TrimPrefix(memberIndent, classIndent)
 	if unit == "" || unit == memberIndent && classIndent != "" {
-		unit = indentUnit(f.Src)
+		unit = indentUnit(p.Model)
 	}
 	eol := f.EOL
 	var b strings.Builder
@@ -257,8 +255,8 @@ func injectLogger(p *rewrite.Pass, cls *cs.Class, fns []*cs.Function) {
 // isVariableUse reports whether identifier id refers to a variable, not to a
 // member name (x.log), a named argument label (log: x) or an initializer
 // member (new T { log = x }).
-func isVariableUse(f *cs.File, id *sitter.Node) bool {
-	par := id.Parent()
+func isVariableUse(m *cs.Model, id *sitter.Node) bool {
+	par := m.Parent(id)
 	if par == nil {
 		return false
 	}
@@ -272,7 +270,7 @@ func isVariableUse(f *cs.File, id *sitter.Node) bool {
 			return false
 		}
 	case "assignment_expression":
-		if gp := par.Parent(); gp != nil && (gp.Kind() == "initializer_expression") {
+		if gp := m.Parent(par); gp != nil && (gp.Kind() == "initializer_expression") {
 			if l := par.ChildByFieldName("left"); l != nil && l.Id() == id.Id() {
 				return false
 			}
@@ -311,8 +309,8 @@ func loggerFromContext(p *rewrite.Pass, fn *cs.Function) bool {
 	if isTraceWriter(loggerType) {
 		loggerType = "ILogger"
 	}
-	edits = append(edits, insertFirstStatement(f, fn.Body, loggerType+" "+lp.Name+" = "+ctxName+".GetLogger("+category+");"))
-	edits = append(edits, traceWriterCallEdits(f, fn, lp)...)
+	edits = append(edits, insertFirstStatement(p.Model, fn.Body, loggerType+" "+lp.Name+" = "+ctxName+".GetLogger("+category+");"))
+	edits = append(edits, traceWriterCallEdits(p.Model, fn, lp)...)
 	p.Fix("Create the logger from FunctionContext", edits...)
 	return true
 }
@@ -358,24 +356,25 @@ type traceBlocker struct {
 // rewritable calls and blockers. Any blocker means the function's
 // TraceWriter is left alone, so no function is ever half rewritten; the
 // leftover rule relies on this to know which parameters this rule handles.
-func traceWriterUses(f *cs.File, fn *cs.Function, lp *cs.Param) (calls []traceCall, blockers []traceBlocker) {
-	if off := redeclaration(f, fn, lp.Name); off >= 0 {
+func traceWriterUses(m *cs.Model, fn *cs.Function, lp *cs.Param) (calls []traceCall, blockers []traceBlocker) {
+	f := m.File
+	if off := redeclaration(m, fn, lp.Name); off >= 0 {
 		// Some uses of the name may be another variable.
 		return nil, []traceBlocker{{off, "shares its name with a variable declared here"}}
 	}
 	var receivers []*sitter.Node // of calls
 	for _, id := range fn.BodyIdents {
-		if f.Text(id) != lp.Name || !isVariableUse(f, id) {
+		if f.Text(id) != lp.Name || !isVariableUse(m, id) {
 			continue
 		}
-		switch c, ok := traceWriterCall(f, id); {
+		switch c, ok := traceWriterCall(m, id); {
 		case ok:
 			calls = append(calls, c)
 			receivers = append(receivers, id)
 		case c.name != nil:
 			blockers = append(blockers, traceBlocker{int(id.StartByte()), "calls " + f.Text(c.name) + " with arguments this version does not map"})
 		default:
-			blockers = append(blockers, traceBlocker{int(id.StartByte()), describeUse(f, id)})
+			blockers = append(blockers, traceBlocker{int(id.StartByte()), describeUse(m, id)})
 		}
 	}
 	// The exception argument moves and the source argument goes: a call
@@ -399,9 +398,10 @@ func traceWriterUses(f *cs.File, fn *cs.Function, lp *cs.Param) (calls []traceCa
 // again (a local, parameter or local function, a lambda's implicit
 // parameter, a foreach or catch variable, an out var, a pattern or tuple
 // variable, a query range variable), or -1.
-func redeclaration(f *cs.File, fn *cs.Function, name string) int {
+func redeclaration(m *cs.Model, fn *cs.Function, name string) int {
+	f := m.File
 	for _, id := range fn.BodyIdents {
-		par := id.Parent()
+		par := m.Parent(id)
 		if f.Text(id) != name || par == nil {
 			continue
 		}
@@ -440,8 +440,9 @@ func redeclaration(f *cs.File, fn *cs.Function, name string) int {
 // traceWriterCall matches id as the receiver of a TraceWriter call this rule
 // maps. When the method matches but the arguments do not, it returns the
 // call with ok false.
-func traceWriterCall(f *cs.File, id *sitter.Node) (c traceCall, ok bool) {
-	ma := id.Parent()
+func traceWriterCall(m *cs.Model, id *sitter.Node) (c traceCall, ok bool) {
+	f := m.File
+	ma := m.Parent(id)
 	if ma == nil || ma.Kind() != "member_access_expression" {
 		return c, false
 	}
@@ -449,7 +450,7 @@ func traceWriterCall(f *cs.File, id *sitter.Node) (c traceCall, ok bool) {
 		return c, false
 	}
 	name := ma.ChildByFieldName("name")
-	inv := ma.Parent()
+	inv := m.Parent(ma)
 	if name == nil || name.Kind() != "identifier" || inv == nil || inv.Kind() != "invocation_expression" {
 		return c, false
 	}
@@ -519,12 +520,13 @@ func argExpr(arg *sitter.Node) *sitter.Node {
 }
 
 // describeUse says how id is used, to complete "TraceWriter log …".
-func describeUse(f *cs.File, id *sitter.Node) string {
-	par := id.Parent()
+func describeUse(m *cs.Model, id *sitter.Node) string {
+	f := m.File
+	par := m.Parent(id)
 	switch par.Kind() {
 	case "member_access_expression":
 		if name := par.ChildByFieldName("name"); name != nil {
-			if gp := par.Parent(); gp != nil && gp.Kind() == "invocation_expression" {
+			if gp := m.Parent(par); gp != nil && gp.Kind() == "invocation_expression" {
 				return "calls " + f.Text(name) + ", which this version does not map to ILogger"
 			}
 			if _, mapped := traceWriterMethods[f.Text(name)]; mapped {
@@ -533,8 +535,8 @@ func describeUse(f *cs.File, id *sitter.Node) string {
 			return "uses its member " + f.Text(name)
 		}
 	case "argument":
-		if list := par.Parent(); list != nil {
-			if call := list.Parent(); call != nil {
+		if list := m.Parent(par); list != nil {
+			if call := m.Parent(list); call != nil {
 				switch call.Kind() {
 				case "invocation_expression":
 					if callee := call.ChildByFieldName("function"); callee != nil {
@@ -574,11 +576,12 @@ func oneLineText(f *cs.File, n *sitter.Node) string {
 // front of the message, and argument labels go since ILogger's differ.
 // The message itself is never touched, so rules rewriting inside it (an
 // ExecutionContext member, say) do not conflict with this one.
-func traceWriterCallEdits(f *cs.File, fn *cs.Function, lp *cs.Param) []edit.Edit {
+func traceWriterCallEdits(m *cs.Model, fn *cs.Function, lp *cs.Param) []edit.Edit {
+	f := m.File
 	if !isTraceWriter(lp.TypeText) {
 		return nil
 	}
-	calls, blockers := traceWriterUses(f, fn, lp)
+	calls, blockers := traceWriterUses(m, fn, lp)
 	if len(blockers) > 0 {
 		panic("rules: traceWriterCallEdits called on a function with TraceWriter blockers")
 	}

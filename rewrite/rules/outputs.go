@@ -192,7 +192,7 @@ func outputOf(p *rewrite.Pass, fn *cs.Function, a *cs.Attribute, r *bindingRow) 
 				return output{}, t + " is not supported by the isolated worker, and [" + r.Output + "] takes one value per invocation",
 					"return the value from a method or output property marked [" + r.Output + "], or use the service's SDK client (MAPPING.md §8 item 14, " + strings.TrimPrefix(r.Ref, "MAPPING.md ") + ", §4.5)"
 			}
-			adds, why := collectorAdds(f, fn, a.Param)
+			adds, why := collectorAdds(p.Model, fn, a.Param)
 			if why != "" {
 				return output{}, t + " " + a.Param.Name + " " + why + "; the isolated worker has no collectors and sends outputs only after the function returns successfully, so turning it into a returned array would change when and whether items are sent",
 					"use the service's SDK client registered with AddAzureClients in Program.cs, or restructure by hand into an array returned from a method or output property marked [" + r.Output + "] (MAPPING.md §8 item 14, " + strings.TrimPrefix(r.Ref, "MAPPING.md ") + ", §4.5)"
@@ -221,40 +221,42 @@ func outputOf(p *rewrite.Pass, fn *cs.Function, a *cs.Attribute, r *bindingRow) 
 // collector can become a list only when each use is an Add or an awaited
 // AddAsync statement of the function itself and nothing throws after an
 // item is added (in-process may already have sent it; isolated would not).
-func collectorAdds(f *cs.File, fn *cs.Function, prm *cs.Param) ([]collectorAdd, string) {
+func collectorAdds(m *cs.Model, fn *cs.Function, prm *cs.Param) ([]collectorAdd, string) {
+	f := m.File
 	if fn.Body == nil {
 		return nil, "has no body to rewrite"
 	}
 	var adds []collectorAdd
 	for _, id := range fn.BodyIdents {
-		if f.Text(id) != prm.Name || !isVariableUse(f, id) {
+		if f.Text(id) != prm.Name || !isVariableUse(m, id) {
 			continue
 		}
 		add, why := collectorAdd{}, ""
-		member := id.Parent()
+		member := m.Parent(id)
 		switch {
-		case insideNestedFunction(id, fn.Body):
+		case insideNestedFunction(m, id, fn.Body):
 			why = "is used inside a lambda or local function"
 		case member.Kind() != "member_access_expression" || member.ChildByFieldName("expression") == nil || member.ChildByFieldName("expression").Id() != id.Id():
-			why = usageOf(id)
+			why = usageOf(m, id)
 		default:
-			add, why = addCall(f, member)
+			add, why = addCall(m, member)
 		}
 		if why != "" {
 			return nil, why
 		}
 		adds = append(adds, add)
 	}
-	if len(adds) > 0 && throwsAfter(fn.Body, adds) {
+	if len(adds) > 0 && throwsAfter(m, fn.Body, adds) {
 		return nil, "is added to before a throw"
 	}
 	return adds, ""
 }
 
 // addCall accepts c.Add(x); and await c.AddAsync(x[, token]); statements.
-func addCall(f *cs.File, member *sitter.Node) (collectorAdd, string) {
+func addCall(m *cs.Model, member *sitter.Node) (collectorAdd, string) {
+	f := m.File
 	name := f.Text(member.ChildByFieldName("name"))
-	call := member.Parent()
+	call := m.Parent(member)
 	if call == nil || call.Kind() != "invocation_expression" {
 		return collectorAdd{}, "is used other than through Add and AddAsync"
 	}
@@ -270,20 +272,20 @@ func addCall(f *cs.File, member *sitter.Node) (collectorAdd, string) {
 			return collectorAdd{}, "calls AddAsync with other than an item and a cancellation token"
 		}
 		// await c.AddAsync(x) or await c.AddAsync(x).ConfigureAwait(false)
-		if up := stmt.Parent(); up != nil && up.Kind() == "member_access_expression" && f.Text(up.ChildByFieldName("name")) == "ConfigureAwait" &&
-			up.Parent() != nil && up.Parent().Kind() == "invocation_expression" {
-			stmt = up.Parent()
+		if up := m.Parent(stmt); up != nil && up.Kind() == "member_access_expression" && f.Text(up.ChildByFieldName("name")) == "ConfigureAwait" &&
+			m.Parent(up) != nil && m.Parent(up).Kind() == "invocation_expression" {
+			stmt = m.Parent(up)
 		}
-		if stmt.Parent() == nil || stmt.Parent().Kind() != "await_expression" {
+		if m.Parent(stmt) == nil || m.Parent(stmt).Kind() != "await_expression" {
 			return collectorAdd{}, "calls AddAsync without awaiting it"
 		}
-		stmt = stmt.Parent()
+		stmt = m.Parent(stmt)
 	case "FlushAsync":
 		return collectorAdd{}, "is flushed explicitly (FlushAsync)"
 	default:
 		return collectorAdd{}, "calls " + name
 	}
-	if stmt.Parent() == nil || stmt.Parent().Kind() != "expression_statement" {
+	if m.Parent(stmt) == nil || m.Parent(stmt).Kind() != "expression_statement" {
 		return collectorAdd{}, "uses the result of " + name
 	}
 	item := args[0]
@@ -295,8 +297,8 @@ func addCall(f *cs.File, member *sitter.Node) (collectorAdd, string) {
 }
 
 // usageOf names a use of a collector other than a member call.
-func usageOf(id *sitter.Node) string {
-	switch par := id.Parent(); par.Kind() {
+func usageOf(m *cs.Model, id *sitter.Node) string {
+	switch par := m.Parent(id); par.Kind() {
 	case "argument":
 		return "is passed to another method"
 	case "assignment_expression", "equals_value_clause", "variable_declarator":
@@ -307,8 +309,8 @@ func usageOf(id *sitter.Node) string {
 	return "is used other than through Add and AddAsync"
 }
 
-func insideNestedFunction(n, body *sitter.Node) bool {
-	for p := n.Parent(); p != nil && p.Id() != body.Id(); p = p.Parent() {
+func insideNestedFunction(m *cs.Model, n, body *sitter.Node) bool {
+	for p := m.Parent(n); p != nil && p.Id() != body.Id(); p = m.Parent(p) {
 		if isNestedFunction(p.Kind()) {
 			return true
 		}
@@ -318,7 +320,7 @@ func insideNestedFunction(n, body *sitter.Node) bool {
 
 // throwsAfter reports whether a throw of the function itself can run after
 // an item was added: it follows the first add, or shares a loop with one.
-func throwsAfter(body *sitter.Node, adds []collectorAdd) bool {
+func throwsAfter(m *cs.Model, body *sitter.Node, adds []collectorAdd) bool {
 	first := adds[0].node.StartByte()
 	found := false
 	var walk func(n *sitter.Node)
@@ -331,7 +333,7 @@ func throwsAfter(body *sitter.Node, adds []collectorAdd) bool {
 		}
 		switch n.Kind() {
 		case "throw_statement", "throw_expression":
-			if n.StartByte() > first || sharesLoop(n, body, adds) {
+			if n.StartByte() > first || sharesLoop(m, n, body, adds) {
 				found = true
 				return
 			}
@@ -344,8 +346,8 @@ func throwsAfter(body *sitter.Node, adds []collectorAdd) bool {
 	return found
 }
 
-func sharesLoop(n, body *sitter.Node, adds []collectorAdd) bool {
-	for p := n.Parent(); p != nil && p.Id() != body.Id(); p = p.Parent() {
+func sharesLoop(m *cs.Model, n, body *sitter.Node, adds []collectorAdd) bool {
+	for p := m.Parent(n); p != nil && p.Id() != body.Id(); p = m.Parent(p) {
 		switch p.Kind() {
 		case "for_statement", "foreach_statement", "while_statement", "do_statement":
 			for _, a := range adds {
@@ -441,7 +443,7 @@ func restructureOutputs(p *rewrite.Pass, fn *cs.Function, outs []output, ret *ou
 		}
 	}
 	edits = append(edits, removeListItems(items, removed)...)
-	edits = append(edits, insertFirstStatements(f, fn.Body, locals))
+	edits = append(edits, insertFirstStatements(p.Model, fn.Body, locals))
 
 	if value == nil && len(outs) == 1 {
 		o := outs[0]
@@ -451,7 +453,7 @@ func restructureOutputs(p *rewrite.Pass, fn *cs.Function, outs []output, ret *ou
 			edits = append(edits, replace(r, "return "+o.value()+";"))
 		}
 		if !isLastStatementExit(fn.Body) {
-			edits = append(edits, insertLastStatement(f, fn.Body, "return "+o.value()+";"))
+			edits = append(edits, insertLastStatement(p.Model, fn.Body, "return "+o.value()+";"))
 		}
 		p.Fix("Return the output from the method", edits...)
 		return true
@@ -501,14 +503,14 @@ func restructureOutputs(p *rewrite.Pass, fn *cs.Function, outs []output, ret *ou
 		}
 	}
 	if value == nil && !isLastStatementExit(fn.Body) {
-		edits = append(edits, insertLastStatement(f, fn.Body, build("")))
+		edits = append(edits, insertLastStatement(p.Model, fn.Body, build("")))
 	}
 	if value != nil {
 		props = append(props, *value)
 	}
 
 	indent := cs.Indent(f.Src, int(fn.Class.Node.StartByte()))
-	unit := indentUnit(f.Src)
+	unit := indentUnit(p.Model)
 	eol := f.EOL
 	var b strings.Builder
 	b.WriteString(eol + eol)
@@ -576,11 +578,15 @@ func isHTTPFunction(fn *cs.Function) bool {
 // uniqueTypeName returns name, or name with a number appended when the file
 // already declares a class of that name.
 func uniqueTypeName(m *cs.Model, name string) string {
-	taken := map[string]bool{}
-	for _, c := range m.Classes {
-		taken[c.Name] = true
+	taken := func(n string) bool { _, ok := classesByName(m)[n]; return ok }
+	if !taken(name) {
+		return name
 	}
-	return freeName(taken, name)
+	for i := 2; ; i++ { // as freeName numbers them
+		if n := fmt.Sprintf("%s%d", name, i); !taken(n) {
+			return n
+		}
+	}
 }
 
 // paramNodes returns the function's parameter nodes in order.

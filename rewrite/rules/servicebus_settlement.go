@@ -41,14 +41,14 @@ func runServiceBusSettlement(p *rewrite.Pass) {
 			if f.Text(id) != "DeadLetterMessageAsync" {
 				continue
 			}
-			access := id.Parent()
+			access := p.Model.Parent(id)
 			if access == nil || access.Kind() != "member_access_expression" {
 				continue
 			}
 			if recv := access.ChildByFieldName("expression"); recv == nil || !slices.Contains(actions, f.Text(recv)) {
 				continue
 			}
-			call := access.Parent()
+			call := p.Model.Parent(access)
 			if call == nil || call.Kind() != "invocation_expression" {
 				continue
 			}

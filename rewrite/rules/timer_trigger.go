@@ -45,7 +45,7 @@ in-process SDK brought implicitly.`,
 				if p.File.Text(id) != name {
 					continue
 				}
-				parent := id.Parent()
+				parent := p.Model.Parent(id)
 				if parent == nil || parent.Kind() != "member_access_expression" {
 					continue
 				}

@@ -136,25 +136,25 @@ var sameNameInWorker = map[string]bool{
 
 func unqualifySameNameTypes(p *rewrite.Pass) {
 	f := p.File
-	for _, id := range p.Model.Idents {
-		name := f.Text(id)
+	for _, x := range p.Model.IdentList() {
+		id, name := x.Node, x.Name
 		if !sameNameInWorker[name] {
 			continue
 		}
-		q := id.Parent()
+		q := p.Model.Parent(id)
 		if q == nil || q.Kind() != "qualified_name" {
 			continue
 		}
 		if n := q.ChildByFieldName("name"); n == nil || n.Id() != id.Id() {
 			continue
 		}
-		for q.Parent() != nil && q.Parent().Kind() == "qualified_name" {
-			q = q.Parent()
+		for p.Model.Parent(q) != nil && p.Model.Parent(q).Kind() == "qualified_name" {
+			q = p.Model.Parent(q)
 		}
 		if !strings.HasPrefix(f.Text(q), "Microsoft.Azure.WebJobs.") || int(q.EndByte()) != int(id.EndByte()) {
 			continue
 		}
-		if par := q.Parent(); par != nil && par.Kind() == "using_directive" {
+		if par := p.Model.Parent(q); par != nil && par.Kind() == "using_directive" {
 			continue
 		}
 		p.Fix("Use the worker's "+name, replace(q, name))
