@@ -270,6 +270,9 @@ func migrate(p *Project, opt Options, shared map[string]*sharedFile) (*Result, e
 		}
 	}
 	facts.BoundTypes = ResolveBoundTypes(bound)
+	if p.dependents {
+		markDeclarers(sources)
+	}
 
 	// Startup classes move into the generated Program.cs (MAPPING.md §5);
 	// the Program.cs is built first so that a move whose code would not
@@ -299,7 +302,7 @@ func migrate(p *Project, opt Options, shared map[string]*sharedFile) (*Result, e
 			return
 		}
 		s.out, s.findings, s.needs, s.migrated, s.err = migrateFile(s.file, s.model, facts, opt, s.moved)
-		if p.dependents && s.err == nil {
+		if p.dependents && s.declares && s.err == nil {
 			s.sides, s.err = collectSides(s)
 		}
 		// Done with this file: its trees go now, not with the project.
@@ -309,7 +312,7 @@ func migrate(p *Project, opt Options, shared map[string]*sharedFile) (*Result, e
 	for _, s := range sources {
 		if s.moved != nil && s.moved.Delete {
 			res.addDeletion(s.abs, display(s.abs), s.src)
-			if p.dependents {
+			if p.dependents && s.declares {
 				if err := s.open(); err != nil {
 					return nil, err
 				}
@@ -502,6 +505,29 @@ type source struct {
 	needs    []string
 	migrated *cs.File // out parsed, when the merge did
 	sides    [2]*funcSide
+	declares bool // may declare part of a function class (markDeclarers)
+}
+
+// markDeclarers marks the sources whose declarations the dependents' index
+// can use: a function attribute needs the word Function, and a class
+// without one counts only as part of a class of that name that has one
+// (partial, or same-named, as the index merges by name). The others, most
+// of an app's code, are not walked again.
+func markDeclarers(sources []*source) {
+	word := []byte("Function")
+	fnTypes := map[string]bool{}
+	for _, s := range sources {
+		if s.declares = bytes.Contains(s.src, word); s.declares {
+			for _, d := range s.bound.decls {
+				fnTypes[d.name] = true
+			}
+		}
+	}
+	for _, s := range sources {
+		for _, d := range s.bound.decls {
+			s.declares = s.declares || fnTypes[d.name]
+		}
+	}
 }
 
 // treeBudget bounds the C# source bytes whose trees wait, parsed, for the
