@@ -12,6 +12,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/funcmigrate/funcmigrate/internal/gcset"
 )
 
 // BenchmarkBatch runs a batch over generated repositories of every kind
@@ -22,6 +24,7 @@ import (
 //
 //	go test ./batch -run '^$' -bench Batch -benchtime 1x
 func BenchmarkBatch(b *testing.B) {
+	gcset.ForRun() // as funcmigrate's main does
 	for _, n := range []int{250, 1000} {
 		b.Run(fmt.Sprintf("repos=%d", n), func(b *testing.B) {
 			dir, list := generated(b, n)

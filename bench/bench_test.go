@@ -24,6 +24,7 @@ import (
 	"time"
 
 	"github.com/funcmigrate/funcmigrate/internal/corpus"
+	"github.com/funcmigrate/funcmigrate/internal/gcset"
 	"github.com/funcmigrate/funcmigrate/rewrite"
 	"github.com/funcmigrate/funcmigrate/rewrite/cs"
 	"github.com/funcmigrate/funcmigrate/rewrite/report"
@@ -46,6 +47,8 @@ var (
 
 func TestMain(m *testing.M) {
 	flag.Parse()
+	gcset.ForRun() // as funcmigrate's main does
+
 	code := m.Run()
 	if tempDir != "" {
 		os.RemoveAll(tempDir)

@@ -5,11 +5,16 @@ import (
 	"fmt"
 	"io"
 	"os"
+
+	"github.com/funcmigrate/funcmigrate/internal/gcset"
 )
 
 const version = "0.1.0"
 
-func main() { os.Exit(run(os.Args[1:], os.Stdout, os.Stderr)) }
+func main() {
+	gcset.ForRun()
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
 
 // usageError is an error in the command line: exit 2 with usage help.
 type usageError struct{ msg string }
