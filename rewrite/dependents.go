@@ -601,36 +601,20 @@ func scanDependent(d *Dependent, idx *funcIndex, opt Options) ([]report.Finding,
 	// names decide how names read in every file. As in a migration, trees
 	// wait for the scan only within treeBudget; the others are parsed again.
 	type source struct {
-		path    string
-		src     []byte
+		parsedFile
 		problem string // why the file cannot be read, for a finding
 		action  string // and what to do about it
 		err     error
-		f       *cs.File
-		m       *cs.Model
 		globals []string // global usings
 		own     map[string]bool
-		held    int64
 		out     []report.Finding
 	}
 	sources := make([]source, len(d.Sources))
 	defer func() {
 		for i := range sources {
-			sources[i].f.Close()
-			treeBudget.Add(sources[i].held)
+			sources[i].close()
 		}
 	}()
-	open := func(src *source) error {
-		if src.f != nil {
-			return nil
-		}
-		f, err := cs.Parse(src.path, src.src)
-		if err != nil {
-			return err
-		}
-		src.f, src.m = f, cs.Analyze(f)
-		return nil
-	}
 	forEach(len(sources), func(i int) {
 		src := &sources[i]
 		abs := d.Sources[i]
@@ -645,23 +629,17 @@ func scanDependent(d *Dependent, idx *funcIndex, opt Options) ([]report.Finding,
 			return
 		}
 		src.src = data
-		if src.err = open(src); src.err != nil {
+		if src.err = src.open(); src.err != nil {
 			return
 		}
-		for _, u := range src.m.Usings {
+		for _, u := range src.model.Usings {
 			if u.Global && !u.Static && u.Alias == "" {
 				src.globals = append(src.globals, u.Name)
 			}
 		}
 		src.own = map[string]bool{}
-		ownTypeNames(src.f.Root, src.f, src.own)
-		if treeBudget.Add(-int64(len(data))) >= 0 {
-			src.held = int64(len(data))
-		} else {
-			treeBudget.Add(int64(len(data)))
-			src.f.Close()
-			src.f, src.m = nil, nil
-		}
+		ownTypeNames(src.file.Root, src.file, src.own)
+		src.keepOrClose()
 	})
 	for i := range sources {
 		src := &sources[i]
@@ -685,19 +663,16 @@ func scanDependent(d *Dependent, idx *funcIndex, opt Options) ([]report.Finding,
 		if src.problem != "" {
 			return
 		}
-		if src.err = open(src); src.err != nil {
+		if src.err = src.open(); src.err != nil {
 			return
 		}
 		ds := *s
 		ds.out = nil
-		fs := &fileScan{depScan: &ds, f: src.f, m: src.m, imports: map[string]bool{}, aliases: map[string]string{},
+		fs := &fileScan{depScan: &ds, f: src.file, m: src.model, imports: map[string]bool{}, aliases: map[string]string{},
 			decls: map[string][]varDecl{}, returns: map[string]string{}, reported: map[string]bool{}}
 		fs.scan()
 		src.out = ds.out
-		src.f.Close()
-		src.f, src.m = nil, nil
-		treeBudget.Add(src.held)
-		src.held = 0
+		src.close()
 	})
 	for i := range sources {
 		if sources[i].err != nil {

@@ -483,15 +483,9 @@ func migrateFile(f *cs.File, m *cs.Model, facts *Facts, opt Options, moved *star
 
 // A source is one C# file of a project on its way through the migration.
 type source struct {
-	abs, path string // absolute and display path
-	src       []byte
-	err       error // reading or parsing it failed; an *InputError is reported, not fatal
-
-	// While open: the tree and model. reserved is what the tree holds of
-	// treeBudget.
-	file     *cs.File
-	model    *cs.Model
-	reserved int64
+	abs string
+	parsedFile
+	err error // reading or parsing it failed; an *InputError is reported, not fatal
 
 	// The summary the project-wide facts need, taken at load.
 	http    bool       // a function with an HTTP trigger
@@ -561,34 +555,55 @@ func (s *source) load(abs string, display func(string) string) {
 	for _, c := range s.model.Classes {
 		s.classes = append(s.classes, c.Name)
 	}
-	if treeBudget.Add(-int64(len(s.src))) >= 0 {
-		s.reserved = int64(len(s.src))
-	} else {
-		treeBudget.Add(int64(len(s.src)))
-		s.close()
-	}
-}
-
-// open parses the file unless its tree is open.
-func (s *source) open() error {
-	if s.file != nil {
-		return nil
-	}
-	f, err := cs.Parse(s.path, s.src)
-	if err != nil {
-		return err
-	}
-	s.file, s.model = f, cs.Analyze(f)
-	return nil
+	s.keepOrClose()
 }
 
 // close releases the file's trees and its share of the budget.
 func (s *source) close() {
-	s.file.Close()
+	s.parsedFile.close()
 	s.migrated.Close()
-	s.file, s.model, s.migrated = nil, nil, nil
-	treeBudget.Add(s.reserved)
-	s.reserved = 0
+	s.migrated = nil
+}
+
+// A parsedFile is a C# file's content and, while open, its tree and model.
+type parsedFile struct {
+	path  string // display path
+	src   []byte
+	file  *cs.File
+	model *cs.Model
+	held  int64 // what the open tree holds of treeBudget
+}
+
+// open parses the file unless its tree is open.
+func (p *parsedFile) open() error {
+	if p.file != nil {
+		return nil
+	}
+	f, err := cs.Parse(p.path, p.src)
+	if err != nil {
+		return err
+	}
+	p.file, p.model = f, cs.Analyze(f)
+	return nil
+}
+
+// keepOrClose keeps the open tree for later if treeBudget allows, and
+// closes it otherwise.
+func (p *parsedFile) keepOrClose() {
+	if treeBudget.Add(-int64(len(p.src))) >= 0 {
+		p.held = int64(len(p.src))
+		return
+	}
+	treeBudget.Add(int64(len(p.src)))
+	p.close()
+}
+
+// close releases the tree and its share of the budget.
+func (p *parsedFile) close() {
+	p.file.Close()
+	p.file, p.model = nil, nil
+	treeBudget.Add(p.held)
+	p.held = 0
 }
 
 // syntaxErrorFinding reports a file's syntax errors once, at the first,
