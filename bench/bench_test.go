@@ -11,7 +11,6 @@ package bench
 
 import (
 	"flag"
-	"fmt"
 	"io"
 	"io/fs"
 	"os"
@@ -218,5 +217,4 @@ func BenchmarkRatio(b *testing.B) {
 	b.ReportMetric(float64(size)/1e6/parse.Seconds()*float64(b.N), "parse-MB/s")
 	b.ReportMetric(float64(size)/1e6/pipe.Seconds()*float64(b.N), "pipeline-MB/s")
 	b.Logf("%d C# files, %.1f MB, GOMAXPROCS=%d", len(files), float64(size)/1e6, runtime.GOMAXPROCS(0))
-	_ = fmt.Sprint
 }

@@ -280,7 +280,7 @@ func migrate(p *Project, opt Options, shared map[string]*sharedFile) (*Result, e
 	// only the files that can concern it.
 	var ss []startup.Source
 	for _, s := range sources {
-		if !s.startup && !slices.ContainsFunc(s.classes, func(c string) bool { return named[c] }) {
+		if !s.startup && !slices.ContainsFunc(s.bound.decls, func(d typeDecl) bool { return named[d.name] }) {
 			continue
 		}
 		if err := s.open(); err != nil {
@@ -296,6 +296,13 @@ func migrate(p *Project, opt Options, shared map[string]*sharedFile) (*Result, e
 	forEach(len(sources), func(i int) {
 		s := sources[i]
 		if s.moved = plan.Files[s.path]; s.moved != nil && s.moved.Delete {
+			if p.dependents && s.declares {
+				if s.err = s.open(); s.err == nil {
+					s.sides[0] = newFuncSide()
+					s.sides[0].collect(s.file)
+				}
+				s.close()
+			}
 			return
 		}
 		if s.err = s.open(); s.err != nil {
@@ -311,15 +318,10 @@ func migrate(p *Project, opt Options, shared map[string]*sharedFile) (*Result, e
 	var needs []string
 	for _, s := range sources {
 		if s.moved != nil && s.moved.Delete {
-			res.addDeletion(s.abs, display(s.abs), s.src)
-			if p.dependents && s.declares {
-				if err := s.open(); err != nil {
-					return nil, err
-				}
-				s.sides[0] = newFuncSide()
-				s.sides[0].collect(s.file)
-				s.close()
+			if s.err != nil {
+				return nil, s.err
 			}
+			res.addDeletion(s.abs, display(s.abs), s.src)
 			continue
 		}
 		if s.err != nil {
@@ -491,7 +493,6 @@ type source struct {
 	http    bool       // a function with an HTTP trigger
 	bound   *BoundFile // for BoundTypes
 	startup bool       // startup.Mentions: the Startup plan may read it
-	classes []string   // names of the classes it declares
 
 	moved    *startup.FileChange // what the Startup move does to it
 	out      []byte
@@ -552,9 +553,6 @@ func (s *source) load(abs string, display func(string) string) {
 		}
 	}
 	s.bound = BindingsOf(s.model)
-	for _, c := range s.model.Classes {
-		s.classes = append(s.classes, c.Name)
-	}
 	s.keepOrClose()
 }
 
