@@ -114,11 +114,17 @@ func (d *Doc) lineIndent(off int) (string, bool) {
 		return "", true
 	}
 	pre := d.Src[ls:off]
-	if len(bytes.Trim(pre, " \t")) != 0 {
+	if !isIndent(pre) {
 		return "", false
 	}
 	return string(pre), true
 }
+
+// isIndent reports whether b, part of one line, is only spaces and tabs.
+// A bare carriage return inside a line is not: Remove and InsertBefore
+// must agree on whether an element stands alone on its line, or one would
+// take the whole line while the other breaks it before the element.
+func isIndent(b []byte) bool { return len(bytes.Trim(b, " \t")) == 0 }
 
 // lineStart returns the offset of the first byte of off's line.
 func (d *Doc) lineStart(off int) int {
@@ -166,7 +172,7 @@ func isBlank(b []byte) bool { return len(bytes.Trim(b, " \t\r\n")) == 0 }
 func (d *Doc) Remove(el *Element) []edit.Edit {
 	ls := d.lineStart(el.Start)
 	pos, n := d.eolAt(el.End)
-	if !isBlank(d.Src[ls:el.Start]) || !isBlank(d.Src[el.End:pos]) {
+	if !isIndent(d.Src[ls:el.Start]) || !isIndent(d.Src[el.End:pos]) {
 		return []edit.Edit{{Start: el.Start, End: el.End}}
 	}
 	start, end := ls, pos+n
